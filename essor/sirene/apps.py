@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SireneConfig(AppConfig):
+    name = "essor.sirene"
+    verbose_name = "Sirene"
