@@ -106,6 +106,9 @@ DATABASES = {
         env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'essor.sqlite3'}"), conn_max_age=60
     )
 }
+if env("ESSOR_TEST_DB_NAME"):
+    # Lets several test runs share one PostgreSQL server without clashing.
+    DATABASES["default"]["TEST"] = {"NAME": env("ESSOR_TEST_DB_NAME")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 30,
