@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "essor.nomenclatures",
     "essor.ess",
     "essor.sirene",
+    "essor.observatory",
     "essor.web",
 ]
 

@@ -1,0 +1,79 @@
+"""Builds the demo: referential, a synthetic Nantes Métropole, a demo organisation and accounts."""
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import transaction
+
+from essor.accounts import actions as account_actions
+from essor.accounts.enums import OrganisationKind, Role
+from essor.accounts.models import Organisation, User
+from essor.sirene.models import ImportRun
+from essor.territories.models import Commune
+
+DEMO_EPCI_SIREN = "244400404"  # Nantes Métropole
+DEMO_PASSWORD = "essor-demo"
+DEMO_ACCOUNTS = [
+    ("admin@essor.demo", "Administratrice de la démo", None),
+    ("agent@essor.demo", "Chargée de mission ESS", Role.AGENT),
+    ("moderation@essor.demo", "Modérateur de l'annuaire", Role.MODERATOR),
+    ("evaluation@essor.demo", "Évaluatrice des appels à projets", Role.REVIEWER),
+    ("structure@essor.demo", "Membre d'une structure de l'ESS", Role.STRUCTURE_MEMBER),
+]
+
+
+def ensure_referential(stdout, rebuild: bool) -> None:
+    if rebuild or not Commune.objects.exists():
+        call_command("load_referentials", stdout=stdout)
+
+
+def ensure_sirene(stdout, establishments: int, seed: int, rebuild: bool) -> None:
+    if not rebuild and ImportRun.objects.filter(is_current=True).exists():
+        return
+    out = settings.VAR_DIR / "demo" / "sirene"
+    call_command(
+        "synth_sirene",
+        "--perimeter",
+        DEMO_EPCI_SIREN,
+        "--establishments",
+        str(establishments),
+        "--seed",
+        str(seed),
+        "--out",
+        str(out),
+        stdout=stdout,
+    )
+    call_command(
+        "import_sirene",
+        "--unites-legales",
+        str(out / "StockUniteLegale_utf8.csv"),
+        "--etablissements",
+        str(out / "StockEtablissement_utf8.csv"),
+        "--force",
+        stdout=stdout,
+    )
+
+
+@transaction.atomic
+def ensure_organisation_and_accounts() -> Organisation:
+    organisation = Organisation.objects.filter(siren=DEMO_EPCI_SIREN).first()
+    if organisation is None:
+        communes = Commune.objects.filter(epci_id=DEMO_EPCI_SIREN, kind="COM")
+        organisation = account_actions.create_organisation(
+            name="Nantes Métropole (démo)",
+            kind=OrganisationKind.COLLECTIVITE,
+            siren=DEMO_EPCI_SIREN,
+            communes=list(communes),
+            actor=None,
+            source="command:demo",
+        )
+    for email, full_name, role in DEMO_ACCOUNTS:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            staff = role is None
+            user = User.objects.create_user(
+                email, DEMO_PASSWORD, full_name=full_name, is_staff=staff, is_superuser=staff
+            )
+        account_actions.add_member(
+            organisation, user, role or Role.ADMIN, actor=None, source="command:demo"
+        )
+    return organisation
