@@ -27,7 +27,7 @@ class Command(BaseCommand):
         )
         self.stdout.write("3/3 organisation et comptes de démonstration")
         demo.ensure_organisation_and_accounts()
-        self.stdout.write("Comptes (mot de passe « %s ») :" % demo.DEMO_PASSWORD)
+        self.stdout.write(f"Comptes (mot de passe « {demo.DEMO_PASSWORD} ») :")
         for email, full_name, _ in demo.DEMO_ACCOUNTS:
             self.stdout.write(f"  {email:<28} {full_name}")
         self.stdout.write(
