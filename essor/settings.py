@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "essor.ess",
     "essor.sirene",
     "essor.observatory",
+    "essor.innovation",
     "essor.web",
 ]
 
