@@ -118,6 +118,11 @@ class Qpv(Shape):
     generation = models.PositiveSmallIntegerField(_("génération"))
     communes = models.ManyToManyField(Commune, related_name="qpvs", blank=True)
     source = models.CharField(_("fichier source"), max_length=500, blank=True)
+    full_geometry = models.TextField(
+        _("contour complet (GeoJSON, WGS84)"),
+        blank=True,
+        help_text=_("Non simplifié : sert à situer les établissements dans les QPV."),
+    )
 
     class Meta:
         verbose_name = _("quartier prioritaire (QPV)")

@@ -159,7 +159,9 @@ def read_communes(ref: Referential, directory: Path) -> None:
     for row in current:
         for old in row.get("anciensCodes") or []:
             if old not in ref.communes and old not in ref.aliases:
-                ref.aliases[old] = AliasRecord(old, row["nom"], AliasKind.PASSAGE, row["code"])
+                ref.aliases[old] = AliasRecord(
+                    old, f"{row['nom']} (ancien code)", AliasKind.PASSAGE, row["code"]
+                )
 
 
 def departement_of(row: dict, ref: Referential, path: Path) -> str:
