@@ -1,0 +1,132 @@
+"""Bulk writes from DuckDB tables into the application database, and the removal of a run's rows.
+
+PostgreSQL: DuckDB writes a CSV file that psycopg streams with COPY FROM STDIN. SQLite:
+executemany over batches fetched from DuckDB. Rows are written outside any transaction: they
+stay invisible until their run becomes current.
+"""
+
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import numpy as np
+from django.db import connection
+
+from essor.sirene.models import Establishment, EstablishmentAggregate, ImportRun, LegalUnit
+
+BATCH = 50_000
+
+LEGAL_UNIT_COLUMNS = (
+    "siren diffusion name usual_name sigle legal_category naf naf_nomenclature workforce_band "
+    "workforce_year employer state created_on rna head_office_nic sirene_ess_flag "
+    "in_ess_france_list esus siae_kind family in_statistique in_loi2014"
+).split()
+ESTABLISHMENT_COLUMNS = (
+    "legal_unit_id siret siren diffusion name enseigne usual_name sigle address postal_code "
+    "source_commune_code commune_code arrondissement_code epci_siren departement_code "
+    "region_code naf naf_division workforce_band workforce_year employer state created_on "
+    "closed_on is_head_office lat lon qpv_code"
+).split()
+AGGREGATE_COLUMNS = (
+    "commune_code commune_known naf_division workforce_band state employer count".split()
+)
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    select_sql: str,
+    table: str,
+    columns: list[str],
+    work_dir: Path,
+    advance: Callable[[int], None],
+) -> int:
+    names = ", ".join(columns)
+    if connection.vendor == "postgresql":
+        path = work_dir / f"copy-{table}.csv"
+        con.execute(f"COPY ({select_sql}) TO '{path}' (FORMAT csv, HEADER false)")
+        total = 0
+        try:
+            with connection.cursor() as cursor, path.open("rb") as handle:
+                with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT csv)") as copy:
+                    while block := handle.read(8 * 1024 * 1024):
+                        copy.write(block)
+                        lines = block.count(b"\n")
+                        total += lines
+                        advance(lines)
+        finally:
+            path.unlink(missing_ok=True)
+        return total
+    # Dates as ISO text: what Django stores in SQLite.
+    result = con.execute(select_sql)
+    placeholders = ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"
+    total = 0
+    with connection.cursor() as cursor:
+        while rows := result.fetchmany(BATCH):
+            cursor.executemany(sql, rows)
+            total += len(rows)
+            advance(len(rows))
+    return total
+
+
+def _select(table: str, columns: list[str], run_id: int, dates: tuple[str, ...] = ()) -> str:
+    cast = [f"CAST({c} AS VARCHAR) AS {c}" if c in dates else c for c in columns]
+    return f"SELECT {run_id} AS run_id, {', '.join(cast)} FROM {table}"
+
+
+def write_all(con, run: ImportRun, work_dir: Path, advance: Callable[[int], None]) -> None:
+    run_id = run.pk
+    _write(
+        con,
+        _select("out_ul", LEGAL_UNIT_COLUMNS, run_id, ("created_on",)),
+        LegalUnit._meta.db_table,
+        ["run_id", *LEGAL_UNIT_COLUMNS],
+        work_dir,
+        advance,
+    )
+    ids = list(LegalUnit.objects.filter(run=run).values_list("siren", "id"))
+    con.execute("CREATE OR REPLACE TABLE ul_ids (siren VARCHAR, legal_unit_id BIGINT)")
+    if ids:
+        _bulk_ids(con, ids)
+    con.execute(
+        "CREATE OR REPLACE TABLE out_etab_ids AS SELECT i.legal_unit_id, o.* "
+        "FROM out_etab_geo o JOIN ul_ids i USING (siren)"
+    )
+    _write(
+        con,
+        _select("out_etab_ids", ESTABLISHMENT_COLUMNS, run_id, ("created_on", "closed_on")),
+        Establishment._meta.db_table,
+        ["run_id", *ESTABLISHMENT_COLUMNS],
+        work_dir,
+        advance,
+    )
+    _write(
+        con,
+        _select("out_agg", AGGREGATE_COLUMNS, run_id),
+        EstablishmentAggregate._meta.db_table,
+        ["run_id", *AGGREGATE_COLUMNS],
+        work_dir,
+        advance,
+    )
+
+
+def _bulk_ids(con, ids: list[tuple[str, int]]) -> None:
+    con.register(
+        "ul_ids_src",
+        {
+            "siren": np.array([s for s, _ in ids], dtype=object),
+            "legal_unit_id": np.array([i for _, i in ids], dtype=np.int64),
+        },
+    )
+    con.execute("INSERT INTO ul_ids SELECT CAST(siren AS VARCHAR), legal_unit_id FROM ul_ids_src")
+    con.unregister("ul_ids_src")
+
+
+def delete_rows(run_ids: list[int]) -> None:
+    """Raw deletes (no ORM cascade collection: millions of rows), children first."""
+    if not run_ids:
+        return
+    marks = ", ".join(["%s"] * len(run_ids))
+    with connection.cursor() as cursor:
+        for model in (Establishment, LegalUnit, EstablishmentAggregate):
+            cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE run_id IN ({marks})", run_ids)

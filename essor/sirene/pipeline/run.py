@@ -1,0 +1,253 @@
+"""Orchestration of `essor sirene import`: steps, ImportRun bookkeeping, guard, atomic swap.
+
+New rows are written under a new run (running, not current). Only when every step succeeded does
+one transaction make it current; then the rows of older runs are deleted. Any failure marks the
+run failed and deletes its partial rows: the previous current run stays online, untouched.
+"""
+
+import shutil
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from tqdm import tqdm
+
+from essor.sirene.models import ImportRun, RunStatus
+from essor.sirene.pipeline import geo, load, read, refs, rejects, transform
+from essor.sirene.pipeline.errors import FileError, RefusedImport
+from essor.sirene.pipeline.fetch import Source, is_url, open_source
+from essor.sirene.pipeline.sources import ETAB, UL, format_version
+
+
+class Steps:
+    """Times each step into run.step_durations and shows one progress bar per step."""
+
+    def __init__(self, run: ImportRun, progress: bool):
+        self.run, self.progress = run, progress
+
+    @contextmanager
+    def step(self, key: str, label: str, total: int = 1):
+        bar = tqdm(total=total, desc=label, disable=not self.progress, file=sys.stderr, leave=True)
+        start = time.perf_counter()
+        try:
+            yield bar.update
+            bar.update(max(0, total - bar.n))
+        finally:
+            bar.close()
+            self.run.step_durations[key] = round(time.perf_counter() - start, 3)
+
+
+def _connect(work_dir: Path) -> duckdb.DuckDBPyConnection:
+    temp = work_dir / "duckdb-tmp"
+    temp.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(
+        ":memory:",
+        config={
+            "memory_limit": settings.DUCKDB_MEMORY_LIMIT,
+            "threads": int(settings.DUCKDB_THREADS),
+            "temp_directory": str(temp),
+            "preserve_insertion_order": True,  # staging rowid = line order
+        },
+    )
+
+
+def clean_leftovers() -> None:
+    """Rows of crashed runs (still `running`) and of any non-current run are removed."""
+    ImportRun.objects.filter(status=RunStatus.RUNNING).update(
+        status=RunStatus.FAILED,
+        finished_at=timezone.now(),
+        message="Import interrompu (nettoyé au démarrage de l'import suivant).",
+    )
+    load.delete_rows(list(ImportRun.objects.filter(is_current=False).values_list("pk", flat=True)))
+
+
+def _stage(con, source: Source, stage, prefix: str) -> tuple[list[str], list]:
+    header = read.read_header(con, source)
+    columns = read.check_header(source, header)
+    try:
+        stage(con, read.from_clause(source, header, prefix), columns)
+    except duckdb.Error as exc:
+        raise read.translate_duckdb_error(source, exc) from exc
+    parse_rejects = read.parse_rejects(con, source, prefix)
+    table = "ul" if source.role == UL else "etab"
+    if con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0 and not parse_rejects:
+        raise FileError(source.original, "aucune ligne de données après l'en-tête", line=2)
+    return header, parse_rejects
+
+
+def _guard(run: ImportRun, read_count: int, force: bool) -> None:
+    previous = (
+        ImportRun.objects.filter(status=RunStatus.SUCCEEDED, is_current=True)
+        .exclude(pk=run.pk)
+        .first()
+    )
+    if previous is None or not previous.establishments_read:
+        return
+    floor = settings.SIRENE_MIN_ROW_RATIO * previous.establishments_read
+    if read_count < floor and not force:
+        raise RefusedImport(
+            f"Import refusé : {read_count} établissements lus, moins de "
+            f"{settings.SIRENE_MIN_ROW_RATIO:.0%} des {previous.establishments_read} de l'import "
+            f"n° {previous.pk}. Relancez avec --force si la baisse est attendue."
+        )
+
+
+def _swap(run: ImportRun) -> None:
+    with transaction.atomic():
+        ImportRun.objects.select_for_update().filter(is_current=True).exclude(pk=run.pk).update(
+            is_current=False
+        )
+        run.is_current = True
+        run.status = RunStatus.SUCCEEDED
+        run.finished_at = timezone.now()
+        run.save()
+    load.delete_rows(list(ImportRun.objects.exclude(pk=run.pk).values_list("pk", flat=True)))
+
+
+def _fail(run: ImportRun, status: str, message: str) -> None:
+    load.delete_rows([run.pk])
+    run.status = status
+    run.is_current = False
+    run.finished_at = timezone.now()
+    run.message = message
+    run.save()
+
+
+def run_import(
+    ul_path: str,
+    etab_path: str,
+    *,
+    force: bool = False,
+    dry_run: bool = False,
+    progress: bool = True,
+    stdout=None,
+    passage_table: str | None = None,
+) -> ImportRun:
+    """Imports a StockUniteLegale + StockEtablissement pair; returns the ImportRun (unsaved in
+    dry-run mode, where nothing is written). Raises CommandError on a file-level problem."""
+    work_dir = Path(settings.SIRENE_WORK_DIR)
+    work_dir.mkdir(parents=True, exist_ok=True)
+    if not dry_run:
+        clean_leftovers()
+    run = ImportRun(forced=force, status=RunStatus.RUNNING, step_durations={})
+    if not dry_run:
+        run.save()
+    steps = Steps(run, progress)
+    sources: list[Source] = []
+    con = _connect(work_dir)
+    try:
+        _execute(
+            con, run, steps, sources, ul_path, etab_path, force, dry_run, passage_table, work_dir
+        )
+    except RefusedImport as exc:
+        if not dry_run:
+            _fail(run, RunStatus.REFUSED, str(exc))
+        raise
+    except BaseException as exc:  # KeyboardInterrupt included: never leave partial rows
+        if not dry_run:
+            _fail(run, RunStatus.FAILED, str(exc) or type(exc).__name__)
+        raise
+    finally:
+        con.close()
+        for source in sources:
+            source.cleanup()
+        shutil.rmtree(work_dir / "duckdb-tmp", ignore_errors=True)
+    return run
+
+
+def _execute(con, run, steps, sources, ul_path, etab_path, force, dry_run, passage, work_dir):
+    with steps.step("sources", "Fichiers sources"):
+        for role, value in ((UL, ul_path), (ETAB, etab_path)):
+            sources.append(open_source(str(value), role, work_dir))
+        ul_source, etab_source = sources
+        run.sources = [s.manifest() for s in sources]
+        run.is_synthetic = not is_url(str(etab_path)) and (
+            (Path(etab_path).parent / "synthetic.json").is_file()
+        )
+    with steps.step("references", "Référentiels (communes, règles ESS)"):
+        table = refs.read_passage_table(Path(passage)) if passage else None
+        refs.load_communes(con, table)
+        refs.load_ess_references(con)
+    with steps.step("unites_legales", "Lecture des unités légales"):
+        _, ul_parse = _stage(con, ul_source, transform.stage_legal_units, "ul_rej")
+        transform.qualify(con)
+    with steps.step("etablissements", "Lecture des établissements"):
+        header, etab_parse = _stage(con, etab_source, transform.stage_establishments, "etab_rej")
+        run.format_version = format_version(header)
+    read_count = con.execute("SELECT count(*) FROM etab").fetchone()[0] + len(etab_parse)
+    _guard(run, read_count, force)
+    with steps.step("agregats", "Agrégats par commune"):
+        transform.build_aggregates(con)
+        run.unknown_communes = transform.unknown_communes(con)
+    with steps.step("detail", "Détail des établissements ESS et géographie"):
+        transform.build_legal_units(con)
+        transform.build_establishments(con)
+        dropped = geo.locate(con, refs.qpv_geometries())
+    with steps.step("rejets", "Fichier des rejets"):
+        stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+        target = work_dir / "rejects" / f"sirene_{run.pk or 'dry-run'}_{stamp}.csv"
+        staged = [
+            (UL, ul_source.original, ul_parse, ul_source.format == "parquet"),
+            (ETAB, etab_source.original, etab_parse, etab_source.format == "parquet"),
+        ]
+        per_role = rejects.collect(con, staged, target)
+        run.rejects_file = str(target)
+    c = transform.counts(con)
+    run.legal_units_read = c["ul_read"] + len(ul_parse)
+    run.establishments_read = read_count
+    run.legal_units_kept, run.establishments_kept = c["ul_kept"], c["etab_kept"]
+    run.rejected = {**per_role, "coordonnees_ecartees": dropped}
+    run.data_date = c["data_date"]
+    run.message = (
+        f"{c['orphans']} établissements sans unité légale dans le fichier des unités légales : "
+        "comptés dans les agrégats, jamais qualifiés ESS."
+    )
+    if dry_run:
+        return
+    run.save()
+    rows = c["ul_kept"] + c["etab_kept"] + con.execute("SELECT count(*) FROM out_agg").fetchone()[0]
+    with steps.step("ecriture", "Écriture dans la base", total=rows) as advance:
+        load.write_all(con, run, work_dir, advance)
+    with steps.step("bascule", "Mise en ligne"):
+        _swap(run)
+    run.save(update_fields=["step_durations"])
+
+
+def summary(run: ImportRun) -> list[str]:
+    """key=value lines (style.md), for the command output and the logs."""
+    lines = []
+    for source in run.sources:
+        lines.append(
+            f"source=sirene_{source['role']} file={source['path']} format={source['format']} "
+            f"size={source['size']} sha256={source['sha256']}"
+        )
+    rejected = run.rejected or {}
+    ul_rej = sum((rejected.get(UL) or {}).values())
+    etab_rej = sum((rejected.get(ETAB) or {}).values())
+    lines.append(
+        f"run={run.pk or '-'} status={run.status} data_date={run.data_date or '-'} "
+        f'format="{run.format_version}" synthetic={run.is_synthetic}'
+    )
+    lines.append(
+        f"legal_units_read={run.legal_units_read} legal_units_kept={run.legal_units_kept} "
+        f"legal_units_rejected={ul_rej}"
+    )
+    lines.append(
+        f"establishments_read={run.establishments_read} "
+        f"establishments_kept={run.establishments_kept} establishments_rejected={etab_rej} "
+        f"unknown_communes={sum((run.unknown_communes or {}).values())} "
+        f"coordinates_dropped={rejected.get('coordonnees_ecartees', 0)}"
+    )
+    for role in (UL, ETAB):
+        for reason, count in sorted((rejected.get(role) or {}).items()):
+            lines.append(f"rejected role={role} reason={reason} count={count}")
+    durations = " ".join(f"{k}={v}s" for k, v in (run.step_durations or {}).items())
+    lines.append(f"durations {durations}")
+    if run.rejects_file:
+        lines.append(f"rejects: {run.rejects_file} (file, line, column, expected, value)")
+    return lines

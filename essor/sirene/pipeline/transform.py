@@ -1,0 +1,197 @@
+"""The DuckDB SQL of the import: staging tables, ESS qualification, aggregates, detail rows.
+
+Each stock file is parsed once into a staging table holding only what is needed: for every
+establishment the aggregate dimensions and the checked fields; for the establishments of ESS
+legal units (known before the establishment file is read) the detail columns too.
+"""
+
+import duckdb
+
+from essor.sirene.pipeline import refs
+from essor.sirene.pipeline.checks import ETAB_RULES, UL_RULES, reason_sql
+from essor.sirene.pipeline.read import quote_ident as q
+
+ND = "'[ND]'"
+
+
+def _clean(columns: list[str]) -> str:
+    """Every column as VARCHAR, with the `[ND]` placeholder of non-diffusible fields as NULL."""
+    return ", ".join(f"nullif(CAST({q(c)} AS VARCHAR), {ND}) AS {q(c)}" for c in columns)
+
+
+def _employer(col: str) -> str:
+    return f"CASE {col} WHEN 'O' THEN true WHEN 'N' THEN false END"
+
+
+def stage_legal_units(con: duckdb.DuckDBPyConnection, source_sql: str, columns: list[str]) -> None:
+    con.execute(
+        f"CREATE OR REPLACE TABLE ul AS SELECT *, {reason_sql(UL_RULES)} AS reject_rule "
+        f"FROM (SELECT {_clean(columns)} FROM {source_sql})"
+    )
+    con.execute("CREATE OR REPLACE VIEW ul_valid AS SELECT * FROM ul WHERE reject_rule IS NULL")
+
+
+def qualify(con: duckdb.DuckDBPyConnection) -> None:
+    """ul_ess(siren, family, in_statistique, in_loi2014): legal units in either ESS perimeter."""
+    sql = refs.qualification_sql("ul_valid", "ess_lists")
+    con.execute(
+        "CREATE OR REPLACE TABLE ul_ess AS SELECT DISTINCT ON (siren) siren, family, "
+        f"in_statistique, in_loi2014 FROM ({sql}) WHERE in_statistique OR in_loi2014"
+    )
+
+
+DETAIL = (
+    "statutDiffusionEtablissement",
+    "trancheEffectifsEtablissement",
+    "anneeEffectifsEtablissement",
+    "etablissementSiege",
+    "complementAdresseEtablissement",
+    "numeroVoieEtablissement",
+    "indiceRepetitionEtablissement",
+    "typeVoieEtablissement",
+    "libelleVoieEtablissement",
+    "codePostalEtablissement",
+    "enseigne1Etablissement",
+    "enseigne2Etablissement",
+    "enseigne3Etablissement",
+    "denominationUsuelleEtablissement",
+    "activitePrincipaleEtablissement",
+    "coordonneeLambertAbscisseEtablissement",
+    "coordonneeLambertOrdonneeEtablissement",
+)
+
+
+def stage_establishments(
+    con: duckdb.DuckDBPyConnection, source_sql: str, columns: list[str]
+) -> None:
+    detail = ", ".join(
+        f"CASE WHEN is_ess THEN {q(c)} END AS {q(c)}"
+        if c in columns
+        else f"NULL::VARCHAR AS {q(c)}"
+        for c in DETAIL
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TABLE etab AS
+        SELECT *, {reason_sql(ETAB_RULES)} AS reject_rule FROM (
+          SELECT siren, siret, dateCreationEtablissement, dateDebut,
+            codeCommuneEtablissement AS commune_raw,
+            CASE WHEN nomenclatureActivitePrincipaleEtablissement = 'NAFRev2'
+                 THEN left(activitePrincipaleEtablissement, 2) ELSE '' END AS naf_division,
+            coalesce(left(trancheEffectifsEtablissement, 2), '') AS workforce_band,
+            coalesce(left(etatAdministratifEtablissement, 1), '') AS state,
+            {_employer("caractereEmployeurEtablissement")} AS employer,
+            TRY_CAST(left(dateDernierTraitementEtablissement, 10) AS DATE) AS last_processed,
+            is_ess, {detail}
+          FROM (SELECT {_clean(columns)}, siren IN (SELECT siren FROM ul_ess) AS is_ess
+                FROM {source_sql}))"""
+    )
+
+
+def build_aggregates(con: duckdb.DuckDBPyConnection) -> None:
+    """All valid establishments, ESS or not; unknown commune codes kept as they came."""
+    con.execute(
+        """CREATE OR REPLACE TABLE out_agg AS
+        SELECT coalesce(c.commune_code, left(coalesce(e.commune_raw, ''), 5)) AS commune_code,
+               c.commune_code IS NOT NULL AS commune_known, e.naf_division, e.workforce_band,
+               e.state, e.employer, count(*) AS count
+        FROM etab e LEFT JOIN communes c ON c.code = e.commune_raw
+        WHERE e.reject_rule IS NULL GROUP BY ALL"""
+    )
+
+
+def unknown_communes(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    rows = con.execute(
+        """SELECT coalesce(commune_raw, '(vide)'), count(*) FROM etab e
+        WHERE reject_rule IS NULL AND NOT EXISTS (SELECT 1 FROM communes c WHERE c.code = e.commune_raw)
+        GROUP BY 1 ORDER BY 2 DESC, 1"""
+    ).fetchall()
+    return {code: count for code, count in rows}
+
+
+def build_legal_units(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        f"""CREATE OR REPLACE TABLE out_ul AS SELECT
+          u.siren, coalesce(left(u.statutDiffusionUniteLegale, 1), '') AS diffusion,
+          coalesce(left(u.denominationUniteLegale, 300), '') AS name,
+          coalesce(left(u.denominationUsuelle1UniteLegale, 300), '') AS usual_name,
+          CASE WHEN u.statutDiffusionUniteLegale = 'P' THEN ''
+               ELSE coalesce(left(u.sigleUniteLegale, 100), '') END AS sigle,
+          coalesce(left(u.categorieJuridiqueUniteLegale, 4), '') AS legal_category,
+          coalesce(left(u.activitePrincipaleUniteLegale, 6), '') AS naf,
+          coalesce(left(u.nomenclatureActivitePrincipaleUniteLegale, 8), '') AS naf_nomenclature,
+          coalesce(left(u.trancheEffectifsUniteLegale, 2), '') AS workforce_band,
+          TRY_CAST(u.anneeEffectifsUniteLegale AS SMALLINT) AS workforce_year,
+          {_employer("u.caractereEmployeurUniteLegale")} AS employer,
+          coalesce(left(u.etatAdministratifUniteLegale, 1), '') AS state,
+          TRY_CAST(u.dateCreationUniteLegale AS DATE) AS created_on,
+          coalesce(left(u.identifiantAssociationUniteLegale, 10), '') AS rna,
+          coalesce(left(u.nicSiegeUniteLegale, 5), '') AS head_office_nic,
+          coalesce(left(u.economieSocialeSolidaireUniteLegale, 1), '') AS sirene_ess_flag,
+          coalesce(l.in_ess_france_list, false) AS in_ess_france_list,
+          coalesce(l.esus, false) AS esus, coalesce(left(l.siae_kind, 4), '') AS siae_kind,
+          coalesce(left(x.family, 12), '') AS family,
+          coalesce(x.in_statistique, false) AS in_statistique,
+          coalesce(x.in_loi2014, false) AS in_loi2014
+        FROM ul_valid u JOIN ul_ess x USING (siren) LEFT JOIN ess_lists l USING (siren)"""
+    )
+
+
+def build_establishments(con: duckdb.DuckDBPyConnection) -> None:
+    """Detail rows. Partial diffusion (`P`, of the establishment or its legal unit): commune level
+    only, so no address, no sigle and no coordinates."""
+    con.execute(
+        """CREATE OR REPLACE TABLE out_etab AS
+        WITH d AS (
+          SELECT e.*, u.name AS ul_name, u.sigle AS ul_sigle,
+                 (coalesce(e.statutDiffusionEtablissement, '') = 'P' OR u.diffusion = 'P') AS partial
+          FROM etab e JOIN out_ul u USING (siren) WHERE e.reject_rule IS NULL AND e.is_ess)
+        SELECT row_number() OVER () AS k, d.siret, d.siren,
+          coalesce(left(d.statutDiffusionEtablissement, 1), '') AS diffusion,
+          d.ul_name AS name,
+          left(concat_ws(' ', d.enseigne1Etablissement, d.enseigne2Etablissement,
+                         d.enseigne3Etablissement), 300) AS enseigne,
+          coalesce(left(d.denominationUsuelleEtablissement, 300), '') AS usual_name,
+          CASE WHEN d.partial THEN '' ELSE d.ul_sigle END AS sigle,
+          CASE WHEN d.partial THEN '' ELSE left(concat_ws(', ', nullif(concat_ws(' ',
+              nullif(concat(d.numeroVoieEtablissement, d.indiceRepetitionEtablissement), ''),
+              d.typeVoieEtablissement, d.libelleVoieEtablissement), ''),
+              d.complementAdresseEtablissement), 300) END AS address,
+          coalesce(left(d.codePostalEtablissement, 5), '') AS postal_code,
+          coalesce(left(d.commune_raw, 5), '') AS source_commune_code,
+          coalesce(c.commune_code, '') AS commune_code,
+          coalesce(c.arrondissement_code, '') AS arrondissement_code,
+          coalesce(c.epci_siren, '') AS epci_siren,
+          coalesce(c.departement_code, '') AS departement_code,
+          coalesce(c.region_code, '') AS region_code,
+          coalesce(left(d.activitePrincipaleEtablissement, 6), '') AS naf,
+          d.naf_division, d.workforce_band,
+          TRY_CAST(d.anneeEffectifsEtablissement AS SMALLINT) AS workforce_year,
+          d.employer, d.state,
+          TRY_CAST(d.dateCreationEtablissement AS DATE) AS created_on,
+          CASE WHEN d.state = 'F' THEN TRY_CAST(d.dateDebut AS DATE) END AS closed_on,
+          coalesce(d.etablissementSiege = 'true', false) AS is_head_office,
+          CASE WHEN NOT d.partial THEN TRY_CAST(d.coordonneeLambertAbscisseEtablissement AS DOUBLE) END AS x,
+          CASE WHEN NOT d.partial THEN TRY_CAST(d.coordonneeLambertOrdonneeEtablissement AS DOUBLE) END AS y
+        FROM d LEFT JOIN communes c ON c.code = d.commune_raw"""
+    )
+
+
+def counts(con: duckdb.DuckDBPyConnection) -> dict:
+    ul_read, ul_bad = con.execute("SELECT count(*), count(reject_rule) FROM ul").fetchone()
+    etab_read, etab_bad, last = con.execute(
+        "SELECT count(*), count(reject_rule), max(last_processed) FROM etab"
+    ).fetchone()
+    orphans = con.execute(
+        "SELECT count(*) FROM etab e WHERE reject_rule IS NULL "
+        "AND NOT EXISTS (SELECT 1 FROM ul WHERE ul.siren = e.siren)"
+    ).fetchone()[0]
+    return {
+        "ul_read": ul_read,
+        "ul_rejected": ul_bad,
+        "etab_read": etab_read,
+        "etab_rejected": etab_bad,
+        "data_date": last,
+        "orphans": orphans,
+        "ul_kept": con.execute("SELECT count(*) FROM out_ul").fetchone()[0],
+        "etab_kept": con.execute("SELECT count(*) FROM out_etab").fetchone()[0],
+    }
