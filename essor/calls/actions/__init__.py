@@ -1,0 +1,1 @@
+"""Every write on calls, applications, reviews and grants: check, write, audit, notify."""
