@@ -31,9 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1, help="graine (défaut : 1)")
         parser.add_argument("--out", required=True, help="dossier de sortie")
         parser.add_argument("--format", choices=FORMATS, default="csv", help="csv ou parquet")
-        parser.add_argument(
-            "--no-progress", action="store_true", help="sans barre de progression"
-        )
+        parser.add_argument("--no-progress", action="store_true", help="sans barre de progression")
 
     def handle(self, *args, **options):
         try:
