@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "essor.sirene",
     "essor.observatory",
     "essor.innovation",
+    "essor.calls",
     "essor.web",
 ]
 
