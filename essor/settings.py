@@ -44,6 +44,7 @@ def env_secret(name: str, default: str) -> str:
 
 VAR_DIR = Path(env("ESSOR_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+(VAR_DIR / "static").mkdir(exist_ok=True)
 
 DEFAULT_SECRET_KEY = "essor-insecure-development-key"
 DEBUG = env_bool("ESSOR_DEBUG", True)
