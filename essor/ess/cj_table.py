@@ -101,7 +101,7 @@ TABLE = """
 5505 commercial  SA à participation ouvrière à conseil d'administration
 5510 commercial  SA nationale à conseil d'administration
 5515 commercial  SA d'économie mixte à conseil d'administration
-5520 commercial  Fonds à forme sociétale à conseil d'administration
+5520 commercial  Fonds à forme sociétale à conseil d'administration
 5522 commercial  SA immobilière pour le commerce et l'industrie (SICOMI) à conseil d'administration
 5525 commercial  SA immobilière d'investissement à conseil d'administration
 5530 commercial  SA d'aménagement foncier et d'équipement rural (SAFER) à conseil d'administration
@@ -117,7 +117,7 @@ TABLE = """
 5553 cooperative SA coopérative artisanale à conseil d'administration
 5554 cooperative SA coopérative (d'intérêt) maritime à conseil d'administration
 5555 cooperative SA coopérative de transport à conseil d'administration
-5558 cooperative SA coopérative de production  (SCOP) à conseil d'administration
+5558 cooperative SA coopérative de production (SCOP) à conseil d'administration
 5559 cooperative SA union de sociétés coopératives à conseil d'administration
 5560 cooperative Autre SA coopérative à conseil d'administration
 5570 commercial  Société de Participations Financières de Profession Libérale Société anonyme à conseil d'administration (SPFPL SA à conseil d'administration)
@@ -127,7 +127,7 @@ TABLE = """
 5605 commercial  SA à participation ouvrière à directoire
 5610 commercial  SA nationale à directoire
 5615 commercial  SA d'économie mixte à directoire
-5620 commercial  Fonds à forme sociétale à directoire
+5620 commercial  Fonds à forme sociétale à directoire
 5622 commercial  SA immobilière pour le commerce et l'industrie (SICOMI) à directoire
 5625 commercial  SA immobilière d'investissement à directoire
 5630 commercial  Safer anonyme à directoire

@@ -92,7 +92,10 @@ def test_reason_names_code_label_and_family():
 def test_table_covers_exactly_the_official_niveau_iii_codes_with_their_labels(shared_data):
     path = shared_data / "nomenclature_categories_juridiques" / "categories_juridiques_niveau3.csv"
     with path.open(encoding="utf-8") as handle:
-        official = {row["code_niveau3"]: row["libelle_niveau3"] for row in csv.DictReader(handle)}
+        official = {
+            row["code_niveau3"]: " ".join(row["libelle_niveau3"].split())
+            for row in csv.DictReader(handle)
+        }
     rows = cj_family_rows()
     assert len(rows) == len(official) == 260
     assert {cj for cj, _ in rows} == set(official)

@@ -82,7 +82,7 @@ def python_result(unit):
 
 
 @settings(
-    max_examples=100,
+    max_examples=60,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
