@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.http import Http404
 
 from essor.territories.enums import TerritoryKind
@@ -75,11 +75,8 @@ _MODELS = {
 def get_territory(kind: str, code: str) -> Territory:
     """The territory, or Http404 for an unknown kind or code."""
     if kind == TerritoryKind.FRANCE:
-        population = sum(
-            Commune.objects.filter(kind="COM").values_list("population", flat=True).iterator()
-            or [0]
-        )
-        return Territory(kind, "FR", "France", population or None, None)
+        population = Commune.objects.filter(kind="COM").aggregate(total=Sum("population"))["total"]
+        return Territory(kind, "FR", "France", population, None)
     if kind not in _MODELS:
         raise Http404("Type de territoire inconnu.")
     model, field = _MODELS[kind]
@@ -88,5 +85,5 @@ def get_territory(kind: str, code: str) -> Territory:
         raise Http404("Territoire introuvable.")
     population = getattr(obj, "population", None)
     if kind == TerritoryKind.PERIMETER:
-        population = sum(c.population or 0 for c in obj.communes.all()) or None
+        population = obj.communes.aggregate(total=Sum("population"))["total"]
     return Territory(kind, code, obj.name, population, obj)

@@ -160,6 +160,13 @@ def test_family_table_downloads_as_csv(client, current_import):
     assert "Nantes Métropole,244400404,loi2014,Association,3,1,34" in lines[1]
 
 
+def test_france_page_counts_every_territory_even_communes_without_population(client, current_import):
+    Commune.objects.filter(code="44143").update(population=None)
+    response = client.get("/territoires/france/FR/")
+    assert response.status_code == 200
+    assert 'data-figure="etablissements">4<' in response.content.decode()
+
+
 @pytest.mark.parametrize("url", ["/territoires/epci/999999999/", "/territoires/planete/1/"])
 def test_unknown_territories_are_404(client, territory, url):
     assert client.get(url).status_code == 404
