@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from essor.ess.enums import ListKind, SiaeKind
 from essor.ess.models import ListEntry, ListImport, SiaeEntry
@@ -87,15 +88,20 @@ def fetch(source: str) -> bytes:
                 return response.read()
         return Path(source).read_bytes()
     except OSError as error:
-        raise ListFileError(f"{source} : lecture impossible ({error})") from error
+        raise ListFileError(
+            _("%(source)s : lecture impossible (%(error)s)") % {"source": source, "error": error}
+        ) from error
 
 
 def decode(data: bytes, source: str) -> tuple[str, str]:
     """Text and encoding: UTF-8 (with or without BOM), else latin-1 (reported to the user)."""
     if b"\x00" in data[:4096]:
         raise ListFileError(
-            f"{source} : encodage illisible (octets nuls : UTF-16 ou fichier binaire ?) ; "
-            "attendu un CSV en UTF-8 ou latin-1"
+            _(
+                "%(source)s : encodage illisible (octets nuls : UTF-16 ou fichier binaire ?) ; "
+                "attendu un CSV en UTF-8 ou latin-1"
+            )
+            % {"source": source}
         )
     try:
         return data.decode("utf-8-sig"), "utf-8"
@@ -121,9 +127,10 @@ def find_column(header: list[str], wanted: tuple[str, ...], source: str, require
         if name in lowered:
             return name
     if required:
-        found = ", ".join(header) if header else "aucune"
+        found = ", ".join(header) if header else _("aucune")
         raise ListFileError(
-            f"{source} : colonne {wanted[0].upper()} introuvable ; colonnes trouvées : {found}"
+            _("%(source)s : colonne %(column)s introuvable ; colonnes trouvées : %(found)s")
+            % {"source": source, "column": wanted[0].upper(), "found": found}
         )
     return ""
 
@@ -137,8 +144,11 @@ def _start(kind: str, source: str) -> tuple[bytes, ImportReport]:
 def _refuse_if_empty(report: ImportReport, what: str) -> None:
     if report.rows_kept == 0:
         raise ListFileError(
-            f"{report.source} : aucun {what} valide sur {report.rows_read} lignes ; "
-            "la liste actuelle est conservée"
+            _(
+                "%(source)s : aucun %(what)s valide sur %(rows)s lignes ; "
+                "la liste actuelle est conservée"
+            )
+            % {"source": report.source, "what": what, "rows": report.rows_read}
         )
 
 
@@ -158,7 +168,10 @@ def _record(report: ImportReport) -> ListImport:
 def import_ess_list(kind: str, source: str, *, dry_run: bool = False) -> ImportReport:
     """Replace the SIREN list `kind` (ListKind) with the rows of `source` (path or URL)."""
     if kind not in ListKind.values:
-        raise ListFileError(f"liste inconnue « {kind} » ; attendu : {', '.join(ListKind.values)}")
+        raise ListFileError(
+            _("liste inconnue « %(kind)s » ; attendu : %(kinds)s")
+            % {"kind": kind, "kinds": ", ".join(ListKind.values)}
+        )
     data, report = _start(kind, source)
     header, reader = read_rows(data, source, report)
     siren_column = find_column(header, ("siren",), source, required=True)

@@ -57,18 +57,21 @@ commercial; a Sirene flag `N` never removes a statutory family.
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 from essor.ess.cj_table import parse_table
 from essor.ess.enums import EssFamily
 
 # NAF activities réputées hors champ for the statistical perimeter. UNCONFIRMED INSEE practice
 # (docs/domain.md §3.1): edit here. Keys are prefixes of the dotted NAF rév. 2 code.
 EXCLUDED_NAF: dict[str, str] = {
-    "84": "administration publique et défense ; sécurité sociale obligatoire",
-    "94.11Z": "activités des organisations patronales et consulaires",
-    "94.12Z": "activités des organisations professionnelles",
-    "94.20Z": "activités des syndicats de salariés",
-    "94.91Z": "activités des organisations religieuses",
-    "94.92Z": "activités des organisations politiques",
+    "84": gettext_noop("administration publique et défense ; sécurité sociale obligatoire"),
+    "94.11Z": gettext_noop("activités des organisations patronales et consulaires"),
+    "94.12Z": gettext_noop("activités des organisations professionnelles"),
+    "94.20Z": gettext_noop("activités des syndicats de salariés"),
+    "94.91Z": gettext_noop("activités des organisations religieuses"),
+    "94.92Z": gettext_noop("activités des organisations politiques"),
 }
 
 # A SIAE convention (ACI, AI, EI, ETTI, EITI) counts as an ESUS agreement (« de plein droit »).
@@ -79,12 +82,12 @@ STATUTORY_FAMILIES = frozenset(
 )
 
 FAMILY_WORDS = {
-    EssFamily.ASSOCIATION: "association",
-    EssFamily.COOPERATIVE: "coopérative",
-    EssFamily.MUTUELLE: "mutuelle",
-    EssFamily.FONDATION: "fondation",
-    EssFamily.COMMERCIAL: "forme de société commerciale (ESS seulement si qualifiée)",
-    EssFamily.OUTSIDE: "hors ESS",
+    EssFamily.ASSOCIATION: gettext_noop("association"),
+    EssFamily.COOPERATIVE: gettext_noop("coopérative"),
+    EssFamily.MUTUELLE: gettext_noop("mutuelle"),
+    EssFamily.FONDATION: gettext_noop("fondation"),
+    EssFamily.COMMERCIAL: gettext_noop("forme de société commerciale (ESS seulement si qualifiée)"),
+    EssFamily.OUTSIDE: gettext_noop("hors ESS"),
 }
 
 _TABLE = {code: (EssFamily(family), label) for code, family, label in parse_table()}
@@ -132,14 +135,18 @@ def family_for(legal_category: str | None) -> tuple[EssFamily, str]:
     """The family of a catégorie juridique and the French reason."""
     code = str(legal_category or "").strip()
     if not code:
-        return EssFamily.OUTSIDE, "catégorie juridique absente → hors ESS"
+        return EssFamily.OUTSIDE, _("catégorie juridique absente → hors ESS")
     if code not in _TABLE:
-        return (
-            EssFamily.OUTSIDE,
-            f"catégorie juridique {code} inconnue de la nomenclature INSEE → hors ESS",
-        )
+        return EssFamily.OUTSIDE, _(
+            "catégorie juridique %(code)s inconnue de la nomenclature INSEE → hors ESS"
+        ) % {"code": code}
     family, label = _TABLE[code]
-    return family, f"catégorie juridique {code}, {label} → {FAMILY_WORDS[family]}"
+    reason = _("catégorie juridique %(code)s, %(label)s → %(family)s") % {
+        "code": code,
+        "label": label,
+        "family": _(FAMILY_WORDS[family]),
+    }
+    return family, reason
 
 
 def naf_key(naf: str | None) -> str:
@@ -158,72 +165,85 @@ def excluded_naf(naf: str | None) -> str | None:
     return None
 
 
+def _flag(facts: FactsLike) -> str:
+    return str(facts.sirene_ess_flag or "").strip().upper()
+
+
 def qualification_sources(facts: FactsLike) -> list[str]:
     """French names of the sources that say the unit is ESS (flag O, lists, agreements)."""
     sources = []
-    if str(facts.sirene_ess_flag or "").strip().upper() == "O":
-        sources.append("indicateur ESS Sirene = O")
+    if _flag(facts) == "O":
+        sources.append(_("indicateur ESS Sirene = O"))
     if facts.in_ess_france_list:
-        sources.append("liste ESS France")
+        sources.append(_("liste ESS France"))
     if facts.esus:
-        sources.append("agrément ESUS")
+        sources.append(_("agrément ESUS"))
     siae_kind = str(facts.siae_kind or "").strip()
     if SIAE_QUALIFIES and siae_kind:
-        sources.append(f"SIAE conventionnée ({siae_kind}, ESUS de plein droit)")
+        sources.append(
+            _("SIAE conventionnée (%(kind)s, ESUS de plein droit)") % {"kind": siae_kind}
+        )
     return sources
+
+
+def _statistique(family: EssFamily, naf: str) -> tuple[bool, str]:
+    if family not in STATUTORY_FAMILIES:
+        return False, _("périmètre statistique : non, pas une des quatre familles de l'ESS")
+    excluded = excluded_naf(naf)
+    if excluded:
+        return False, _(
+            "périmètre statistique : non, activité %(naf)s (%(label)s) réputée hors champ"
+        ) % {"naf": naf, "label": _(EXCLUDED_NAF[excluded])}
+    activity = _("activité %(naf)s") % {"naf": naf} if naf else _("activité non renseignée")
+    return True, _("périmètre statistique : oui, %(family)s (%(activity)s)") % {
+        "family": _(FAMILY_WORDS[family]),
+        "activity": activity,
+    }
+
+
+def _loi2014(family: EssFamily, facts: FactsLike) -> tuple[bool, list[str]]:
+    sources = ", ".join(qualification_sources(facts))
+    if family in STATUTORY_FAMILIES:
+        reasons = [
+            _("périmètre loi 2014 : oui, %(family)s (loi ESS, article 1er II 1°)")
+            % {"family": _(FAMILY_WORDS[family])}
+        ]
+        if _flag(facts) == "N":
+            reasons.append(
+                _("indicateur ESS Sirene = N sans effet : l'appartenance découle du statut")
+            )
+        return True, reasons
+    if family == EssFamily.COMMERCIAL and sources:
+        return True, [
+            _(
+                "périmètre loi 2014 : oui, société commerciale de l'ESS (article 1er II 2°) "
+                "selon : %(sources)s"
+            )
+            % {"sources": sources}
+        ]
+    if family == EssFamily.COMMERCIAL:
+        return False, [
+            _(
+                "périmètre loi 2014 : non, société commerciale sans indicateur ESS Sirene, "
+                "ni liste ESS France, ni agrément ESUS, ni convention SIAE"
+            )
+        ]
+    if sources:
+        return False, [
+            _(
+                "périmètre loi 2014 : non malgré %(sources)s : la catégorie juridique n'est ni "
+                "une famille de l'ESS ni une société commerciale (à vérifier)"
+            )
+            % {"sources": sources}
+        ]
+    return False, [_("périmètre loi 2014 : non")]
 
 
 def qualify(facts: FactsLike) -> Qualification:
     """Family, both perimeters and the reasons, for one legal unit (rules: module docstring)."""
     family, reason = family_for(facts.legal_category)
-    reasons = [reason]
-    statutory = family in STATUTORY_FAMILIES
-    sources = qualification_sources(facts)
-    naf = str(facts.naf or "").strip()
-
-    excluded = excluded_naf(naf)
-    if not statutory:
-        in_statistique = False
-        reasons.append("périmètre statistique : non, pas une des quatre familles de l'ESS")
-    elif excluded:
-        in_statistique = False
-        reasons.append(
-            f"périmètre statistique : non, activité {naf} ({EXCLUDED_NAF[excluded]}) "
-            "réputée hors champ"
-        )
-    else:
-        in_statistique = True
-        activity = f"activité {naf}" if naf else "activité non renseignée"
-        reasons.append(f"périmètre statistique : oui, {FAMILY_WORDS[family]} ({activity})")
-
-    if statutory:
-        in_loi2014 = True
-        reasons.append(
-            f"périmètre loi 2014 : oui, {FAMILY_WORDS[family]} (loi ESS, article 1er II 1°)"
-        )
-        if str(facts.sirene_ess_flag or "").strip().upper() == "N":
-            reasons.append(
-                "indicateur ESS Sirene = N sans effet : l'appartenance découle du statut"
-            )
-    elif family == EssFamily.COMMERCIAL and sources:
-        in_loi2014 = True
-        reasons.append(
-            "périmètre loi 2014 : oui, société commerciale de l'ESS (article 1er II 2°) "
-            f"selon : {', '.join(sources)}"
-        )
-    elif family == EssFamily.COMMERCIAL:
-        in_loi2014 = False
-        reasons.append(
-            "périmètre loi 2014 : non, société commerciale sans indicateur ESS Sirene, "
-            "ni liste ESS France, ni agrément ESUS"
-        )
-    elif sources:
-        in_loi2014 = False
-        reasons.append(
-            f"périmètre loi 2014 : non malgré {', '.join(sources)} : la catégorie juridique "
-            "n'est ni une famille de l'ESS ni une société commerciale (à vérifier)"
-        )
-    else:
-        in_loi2014 = False
-        reasons.append("périmètre loi 2014 : non")
-    return Qualification(family, in_statistique, in_loi2014, reasons)
+    in_statistique, statistique_reason = _statistique(family, str(facts.naf or "").strip())
+    in_loi2014, loi2014_reasons = _loi2014(family, facts)
+    return Qualification(
+        family, in_statistique, in_loi2014, [reason, statistique_reason, *loi2014_reasons]
+    )
