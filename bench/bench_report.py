@@ -1,0 +1,93 @@
+"""Markdown rendering of the benchmark results stored by bench/run.py."""
+
+STEPS = ("floor", "pandas", "import")
+
+
+def _cell(run: dict | None) -> str:
+    if not run:
+        return "—"
+    return f"{run['seconds']:.1f} s · {run['peak_mb']:,} Mo".replace(",", " ")
+
+
+def _ratio(run: dict | None, floor: dict | None) -> str:
+    if not run or not floor or not floor["seconds"]:
+        return "—"
+    return f"{run['seconds'] / floor['seconds']:.1f} ×"
+
+
+def _rate(run: dict | None) -> float:
+    return run["rows"] / run["seconds"] if run and run["seconds"] else 0.0
+
+
+def _int(value: int) -> str:
+    return f"{value:,}".replace(",", " ")
+
+
+def render(store: dict, national_rows: int) -> str:
+    runs = store.get("runs", {})
+    combos = sorted({(int(k.split("|")[0]), k.split("|")[1]) for k in runs})
+    lines = [
+        "## Results",
+        "",
+        "Time is wall-clock time of the step's process; memory is its peak resident set size "
+        "(`ru_maxrss`). Ratios divide by the floor on the same files.",
+        "",
+        "| Établissements | Format | Unités légales | Génération | Floor (DuckDB) "
+        "| pandas | essor import | import / floor | pandas / floor | import, lignes/s |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for size, fmt in combos:
+        get = {step: runs.get(f"{size}|{fmt}|{step}") for step in ("generate", *STEPS)}
+        generated = get["generate"]
+        units = _int(generated["legal_units"]) if generated else "—"
+        generation = f"{generated['seconds']:.0f} s" if generated else "—"
+        rate = _rate(get["import"])
+        lines.append(
+            f"| {_int(size)} | {fmt} | {units} | {generation} | {_cell(get['floor'])} "
+            f"| {_cell(get['pandas'])} | {_cell(get['import'])} "
+            f"| {_ratio(get['import'], get['floor'])} | {_ratio(get['pandas'], get['floor'])} "
+            f"| {_int(round(rate)) if rate else '—'} |"
+        )
+    lines += ["", "## Extrapolation to a national import", ""]
+    csv_sizes = [size for size, fmt in combos if fmt == "csv"]
+    if csv_sizes:
+        size = max(csv_sizes)
+        lines.append(
+            f"From the rows per second of the largest CSV run ({_int(size)} establishments), "
+            f"a national CSV stock of {_int(national_rows)} rows (≈ 40 M establishments + 30 M "
+            "legal units) would take, if the rate held (it assumes linear scaling):"
+        )
+        lines.append("")
+        for step in STEPS:
+            rate = _rate(runs.get(f"{size}|csv|{step}"))
+            if rate:
+                minutes = national_rows / rate / 60
+                lines.append(f"- {step}: {_int(round(rate))} rows/s → ≈ {minutes:.1f} min")
+            else:
+                lines.append(f"- {step}: not measured")
+    generated = [r for k, r in runs.items() if k.endswith("|generate")]
+    if generated:
+        best = max(generated, key=lambda r: r["establishments"])
+        lines += [
+            "",
+            f"Synthetic generation (`essor sirene synth`, largest run): "
+            f"{_int(best['establishments'])} establishments in {best['seconds']:.0f} s "
+            f"(≈ {_int(round(best['establishments'] / best['seconds']))} establishments/s, "
+            f"peak {_int(best['peak_mb'])} Mo).",
+        ]
+    machine = store.get("machine", {})
+    lines += [
+        "",
+        "## Machine and commands",
+        "",
+        f"- CPU: {machine.get('cpu', '?')} ({machine.get('nproc', '?')} logical cores), "
+        f"RAM {machine.get('ram_gb', '?')} GB",
+        f"- Python {machine.get('python', '?')}, DuckDB {machine.get('duckdb', '?')}, "
+        f"{machine.get('os', '?')}",
+    ]
+    dates = sorted({r["date"] for r in runs.values()})
+    if dates:
+        lines.append(f"- Measured between {dates[0]} and {dates[-1]}")
+    commands = sorted({r["command"] for r in runs.values()})
+    lines += ["- Commands:", ""] + [f"      .venv/bin/{c}" for c in commands]
+    return "\n".join(lines) + "\n"

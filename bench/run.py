@@ -1,0 +1,213 @@
+"""Sirene import benchmark (issue §7): synthetic national stocks, then, on the same files, the
+DuckDB floor, the pandas reference and essor's import, each in its own process.
+
+    .venv/bin/python bench/run.py [--sizes 1000000,4000000,10000000] [--formats csv,parquet]
+                                  [--out docs/performance.md]
+
+Generated files are cached in var/bench/data/<format>-<size>-s<seed>/; the referential is loaded
+once into var/bench/template.sqlite3, copied to a fresh var/bench/import.sqlite3 before each
+import. Results accumulate in var/bench/results.json; docs/performance.md is rewritten below its
+hand-written introduction from all stored results.
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from importlib.util import find_spec
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+STEPS_SCRIPT = Path(__file__).resolve().parent / "steps.py"
+MARKER = "<!-- Everything below is written by bench/run.py. -->"
+NATIONAL_ROWS = 40_000_000 + 30_000_000  # establishments + legal units (domain.md §4.1)
+INTRO = f"""# Performance of the Sirene import
+
+What is measured: the time and peak memory to turn the two Sirene stock files (legal units and
+establishments) into essor's ESS tables, on synthetic national stocks in the exact official
+formats (`essor sirene synth --perimeter FR`, about 15 % ESS establishments). Three programs
+read the same files on the same machine, each in its own process:
+
+- **floor**: DuckDB merely reading every column of both files (`count(*)` and `max()` of each
+  column), the cost below which no import can go;
+- **pandas**: a reasonably written pandas reference (`read_csv(chunksize=100_000, dtype=str,
+  usecols=…)`) doing the same ESS filter and the same aggregate (commune × NAF division ×
+  workforce band × state × employer);
+- **essor import**: `essor.sirene.pipeline.run.run_import(…, force=True)` into a fresh SQLite
+  database that holds the territorial referential.
+
+Targets: essor import ≤ 2 × floor; peak memory ≤ 4 GB at 10 M establishments; a national
+import (≈ 40 M establishments, 30 M legal units, CSV) ≤ 3 minutes. Rows = legal units +
+establishments read. Re-run with `.venv/bin/python bench/run.py` (see its `--help`).
+
+{MARKER}
+"""
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000000,4000000,10000000",
+                        help="établissements par jeu, séparés par des virgules")  # fmt: skip
+    parser.add_argument("--formats", default="csv,parquet", help="csv, parquet ou les deux")
+    parser.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
+    parser.add_argument("--work", default=str(ROOT / "var" / "bench"))
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--perimeter", default="FR")
+    parser.add_argument("--steps", default="floor,pandas,import",
+                        help="étapes mesurées (floor, pandas, import)")  # fmt: skip
+    parser.add_argument("--quick", action="store_true", help="100 000 établissements, CSV")
+    return parser.parse_args(argv)
+
+
+def child_env(work: Path, database: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["DATABASE_URL"] = f"sqlite:///{database}"
+    env["ESSOR_SIRENE_WORK_DIR"] = str(work / "sirene-work")
+    env["PYTHONWARNINGS"] = "ignore"
+    return env
+
+
+def run_step(step: str, args: dict, env: dict, log: Path) -> dict:
+    """Runs one step in a child process: its JSON result, wall time and peak RSS."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    with open(log, "w") as err:
+        child = subprocess.Popen(
+            [sys.executable, str(STEPS_SCRIPT), step, json.dumps(args)],
+            stdout=subprocess.PIPE, stderr=err, env=env, text=True,
+        )  # fmt: skip
+        output = child.stdout.read()
+        _pid, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    child.stdout.close()
+    if child.returncode != 0:
+        raise RuntimeError(f"step {step} failed ({child.returncode}); see {log}")
+    line = next(x for x in output.splitlines() if x.startswith("BENCH-RESULT "))
+    result = json.loads(line.removeprefix("BENCH-RESULT "))
+    # ru_maxrss is in kilobytes on Linux.
+    return {**result, "seconds": round(seconds, 2), "peak_mb": round(usage.ru_maxrss / 1024)}
+
+
+def import_available() -> bool:
+    """True when essor's import pipeline exists (checked without importing Django)."""
+    sys.path.insert(0, str(ROOT))
+    spec = find_spec("essor.sirene.pipeline.run") if find_spec("essor.sirene.pipeline") else None
+    return bool(spec and spec.origin and "def run_import(" in Path(spec.origin).read_text())
+
+
+def machine() -> dict[str, str]:
+    cpu = "?"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    mem_kb = next(
+        int(x.split()[1]) for x in Path("/proc/meminfo").read_text().splitlines()
+        if x.startswith("MemTotal")
+    )  # fmt: skip
+    import duckdb
+
+    return {
+        "cpu": cpu,
+        "nproc": str(os.cpu_count()),
+        "ram_gb": f"{mem_kb / 1024 / 1024:.1f}",
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "os": platform.platform(),
+    }
+
+
+def load_results(path: Path) -> dict:
+    return json.loads(path.read_text()) if path.exists() else {"runs": {}}
+
+
+def key(size: int, fmt: str, step: str) -> str:
+    return f"{size}|{fmt}|{step}"
+
+
+def main(argv=None) -> int:
+    options = parse_args(argv)
+    sizes = [100_000] if options.quick else [int(s) for s in options.sizes.split(",")]
+    formats = ["csv"] if options.quick else options.formats.split(",")
+    steps = options.steps.split(",")
+    work = Path(options.work).resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    template = work / "template.sqlite3"
+    store_path = work / "results.json"
+    store = load_results(store_path)
+    command = "python bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    has_import = import_available()
+    if "import" in steps and not has_import:
+        print("import: essor.sirene.pipeline.run.run_import absent, étape ignorée", flush=True)
+
+    print("setup: base de référence (migrate + référentiel)…", flush=True)
+    setup = run_step("setup", {}, child_env(work, template), work / "logs" / "setup.log")
+    print(f"setup: communes={setup['communes']} seconds={setup['seconds']}", flush=True)
+
+    for size in sizes:
+        for fmt in formats:
+            data = work / "data" / f"{fmt}-{size}-s{options.seed}"
+            ul, etab = (
+                data / f"StockUniteLegale_utf8.{fmt}",
+                data / f"StockEtablissement_utf8.{fmt}",
+            )
+            env = child_env(work, template)
+            if not (data / "synthetic.json").exists():
+                shutil.rmtree(data, ignore_errors=True)
+                args = {"perimeter": options.perimeter, "size": size, "seed": options.seed,
+                        "out": str(data), "format": fmt}  # fmt: skip
+                result = run_step("generate", args, env, work / "logs" / f"gen-{fmt}-{size}.log")
+                result["rows"] = result["legal_units"] + result["establishments"]
+                store["runs"][key(size, fmt, "generate")] = stamp(result, command)
+                report(size, fmt, "generate", result)
+            paths = {"ul": str(ul), "etab": str(etab)}
+            for step in steps:
+                if step == "import":
+                    if not has_import:
+                        continue
+                    fresh = work / "import.sqlite3"
+                    for suffix in ("", "-wal", "-shm"):
+                        Path(f"{fresh}{suffix}").unlink(missing_ok=True)
+                    shutil.copyfile(template, fresh)
+                    env = child_env(work, fresh)
+                result = run_step(step, paths, env, work / "logs" / f"{step}-{fmt}-{size}.log")
+                store["runs"][key(size, fmt, step)] = stamp(result, command)
+                report(size, fmt, step, result)
+                store_path.write_text(json.dumps(store, indent=1))
+    store["machine"] = machine()
+    store_path.write_text(json.dumps(store, indent=1))
+    write_doc(Path(options.out), store)
+    print(f"written: {options.out}", flush=True)
+    return 0
+
+
+def stamp(result: dict, command: str) -> dict:
+    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return {**result, "date": when, "command": command}
+
+
+def report(size: int, fmt: str, step: str, result: dict) -> None:
+    rate = result["rows"] / result["seconds"] if result["seconds"] else 0
+    print(f"size={size} format={fmt} step={step} seconds={result['seconds']} "
+          f"peak_mb={result['peak_mb']} rows={result['rows']} rows_per_s={rate:.0f}", flush=True)  # fmt: skip
+
+
+def write_doc(path: Path, store: dict) -> None:
+    from bench_report import render  # noqa: PLC0415 - sibling module, path set below
+
+    text = path.read_text() if path.exists() else INTRO
+    head = text.split(MARKER)[0] + MARKER if MARKER in text else INTRO.rstrip() + "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(head + "\n\n" + render(store, NATIONAL_ROWS))
+
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+if __name__ == "__main__":
+    sys.exit(main())
