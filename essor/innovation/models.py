@@ -78,7 +78,7 @@ class Criterion(models.Model):
     scale = models.JSONField(
         _("échelle"),
         default=list,
-        help_text=_("Liste de niveaux [{\"value\": 0, \"label\": \"…\"}, …], croissante."),
+        help_text=_('Liste de niveaux [{"value": 0, "label": "…"}, …], croissante.'),
     )
     weight = models.DecimalField(_("poids"), max_digits=5, decimal_places=2, default=1)
     required = models.BooleanField(_("obligatoire"), default=False)
@@ -124,6 +124,12 @@ class Assessment(models.Model):
     subject_type = models.CharField(max_length=100, blank=True)
     subject_id = models.CharField(max_length=64, blank=True)
     comment = models.TextField(_("commentaire général"), blank=True)
+    quick_answers = models.JSONField(
+        _("réponses aux questions rapides"),
+        default=dict,
+        blank=True,
+        help_text=_("{identifiant de la question : « oui », « en_partie » ou « non »}"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
