@@ -184,3 +184,17 @@ def test_list_flags_merge_the_current_lists(tmp_path):
         LA_POSTE: (False, False, "AI"),
     }
     assert list_flag_rows()[0] == (S1, True, False, "ACI")
+
+
+def test_failure_while_writing_rolls_back_to_the_previous_list(tmp_path, monkeypatch):
+    run("import_ess_list", "--kind", "esus", write(tmp_path, "ok.csv", f"siren\n{S1}\n"))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disque plein")
+
+    monkeypatch.setattr(ListEntry.objects, "bulk_create", broken)
+    with pytest.raises(RuntimeError):
+        run("import_ess_list", "--kind", "esus", write(tmp_path, "new.csv", f"siren\n{S2}\n"))
+    assert list(ListEntry.objects.values_list("siren", flat=True)) == [S1]
+    assert ListImport.objects.get(is_current=True).source.endswith("ok.csv")
+    assert ListImport.objects.count() == 1

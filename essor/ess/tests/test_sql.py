@@ -1,3 +1,5 @@
+"""The DuckDB SQL of essor.ess.sql agrees with the Python rules of essor.ess.rules."""
+
 import duckdb
 import pytest
 from hypothesis import HealthCheck, given, settings
