@@ -39,7 +39,7 @@ def siret_ok(col: str = "siret") -> str:
 
 
 def date_ok(col: str) -> str:
-    return f"({col} IS NULL OR TRY_CAST({col} AS DATE) IS NOT NULL)"
+    return f"({col} IS NULL OR {col} = '[ND]' OR TRY_CAST({col} AS DATE) IS NOT NULL)"
 
 
 @dataclass(frozen=True)

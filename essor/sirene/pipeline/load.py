@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
-from django.db import connection
+from django.db import connection, transaction
 
 from essor.sirene.models import Establishment, EstablishmentAggregate, ImportRun, LegalUnit
 
@@ -56,16 +56,17 @@ def _write(
         finally:
             path.unlink(missing_ok=True)
         return total
-    # Dates as ISO text: what Django stores in SQLite.
+    # SQLite: the raw sqlite3 connection, one transaction per batch (autocommit would commit
+    # every row). Dates are cast to ISO text in the SELECT: what Django stores.
     result = con.execute(select_sql)
-    placeholders = ", ".join(["%s"] * len(columns))
-    sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"
+    sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['?'] * len(columns))})"
+    connection.ensure_connection()
     total = 0
-    with connection.cursor() as cursor:
-        while rows := result.fetchmany(BATCH):
-            cursor.executemany(sql, rows)
-            total += len(rows)
-            advance(len(rows))
+    while rows := result.fetchmany(BATCH):
+        with transaction.atomic():
+            connection.connection.executemany(sql, rows)
+        total += len(rows)
+        advance(len(rows))
     return total
 
 

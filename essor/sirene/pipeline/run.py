@@ -45,7 +45,7 @@ class Steps:
 def _connect(work_dir: Path) -> duckdb.DuckDBPyConnection:
     temp = work_dir / "duckdb-tmp"
     temp.mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(
+    con = duckdb.connect(
         ":memory:",
         config={
             "memory_limit": settings.DUCKDB_MEMORY_LIMIT,
@@ -54,6 +54,8 @@ def _connect(work_dir: Path) -> duckdb.DuckDBPyConnection:
             "preserve_insertion_order": True,  # staging rowid = line order
         },
     )
+    con.execute("SET enable_progress_bar = false")
+    return con
 
 
 def clean_leftovers() -> None:

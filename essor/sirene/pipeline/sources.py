@@ -33,7 +33,6 @@ UL_COLUMNS = (
     "identifiantAssociationUniteLegale",
     "trancheEffectifsUniteLegale",
     "anneeEffectifsUniteLegale",
-    "dateDernierTraitementUniteLegale",
     "etatAdministratifUniteLegale",
     "denominationUniteLegale",
     "denominationUsuelle1UniteLegale",

@@ -7,6 +7,7 @@ legal units (known before the establishment file is read) the detail columns too
 
 import duckdb
 
+from essor.ess.rules import STATUTORY_FAMILIES
 from essor.sirene.pipeline import refs
 from essor.sirene.pipeline.checks import ETAB_RULES, UL_RULES, reason_sql
 from essor.sirene.pipeline.read import quote_ident as q
@@ -23,10 +24,40 @@ def _employer(col: str) -> str:
     return f"CASE {col} WHEN 'O' THEN true WHEN 'N' THEN false END"
 
 
+# Read for every legal unit (qualification, checks); the others only for ESS candidates.
+UL_NARROW = (
+    "siren",
+    "dateCreationUniteLegale",
+    "categorieJuridiqueUniteLegale",
+    "activitePrincipaleUniteLegale",
+    "economieSocialeSolidaireUniteLegale",
+)
+
+
+def _ul_candidate() -> str:
+    """A superset of both ESS perimeters (statutory family, Sirene flag O, or on a list), so that
+    the strings of the ~25 M other legal units need not be kept."""
+    families = ", ".join(f"'{str(f)}'" for f in sorted(STATUTORY_FAMILIES))
+    return (
+        "(trim(categorieJuridiqueUniteLegale) IN "
+        f"(SELECT cj FROM cj_family WHERE family IN ({families})) "
+        "OR upper(trim(coalesce(economieSocialeSolidaireUniteLegale, ''))) = 'O' "
+        "OR siren IN (SELECT siren FROM ess_lists))"
+    )
+
+
 def stage_legal_units(con: duckdb.DuckDBPyConnection, source_sql: str, columns: list[str]) -> None:
+    detail = ", ".join(
+        f"CASE WHEN candidate THEN nullif({q(c)}, {ND}) END AS {q(c)}"
+        for c in columns
+        if c not in UL_NARROW
+    )
+    narrow = ", ".join(q(c) for c in UL_NARROW)
     con.execute(
-        f"CREATE OR REPLACE TABLE ul AS SELECT *, {reason_sql(UL_RULES)} AS reject_rule "
-        f"FROM (SELECT {_clean(columns)} FROM {source_sql})"
+        f"""CREATE OR REPLACE TABLE ul AS
+        SELECT {narrow}, reject_rule, {detail} FROM (
+          SELECT *, {reason_sql(UL_RULES)} AS reject_rule, {_ul_candidate()} AS candidate
+          FROM (SELECT {", ".join(q(c) for c in columns)} FROM {source_sql}))"""
     )
     con.execute("CREATE OR REPLACE VIEW ul_valid AS SELECT * FROM ul WHERE reject_rule IS NULL")
 
@@ -64,26 +95,33 @@ DETAIL = (
 def stage_establishments(
     con: duckdb.DuckDBPyConnection, source_sql: str, columns: list[str]
 ) -> None:
+    """One pass over the file. Strings of the non-ESS rows are not kept (except the short
+    aggregate dimensions): most of the 40 M rows only feed the counts."""
+    keep = "is_ess OR reject_rule IS NOT NULL"
     detail = ", ".join(
-        f"CASE WHEN is_ess THEN {q(c)} END AS {q(c)}"
+        f"CASE WHEN is_ess THEN nullif({q(c)}, {ND}) END AS {q(c)}"
         if c in columns
         else f"NULL::VARCHAR AS {q(c)}"
         for c in DETAIL
     )
+    checked = ("siret", "dateCreationEtablissement", "dateDebut")
+    kept = ", ".join(f"CASE WHEN {keep} THEN {q(c)} END AS {q(c)}" for c in checked)
+    raw = ", ".join(q(c) for c in columns)
     con.execute(
         f"""CREATE OR REPLACE TABLE etab AS
-        SELECT *, {reason_sql(ETAB_RULES)} AS reject_rule FROM (
-          SELECT siren, siret, dateCreationEtablissement, dateDebut,
-            codeCommuneEtablissement AS commune_raw,
+        SELECT siren, {kept}, reject_rule, commune_raw, naf_division, workforce_band, state,
+               employer, last_processed, is_ess, {detail}
+        FROM (
+          SELECT *, {reason_sql(ETAB_RULES)} AS reject_rule,
+            nullif(codeCommuneEtablissement, {ND}) AS commune_raw,
             CASE WHEN nomenclatureActivitePrincipaleEtablissement = 'NAFRev2'
                  THEN left(activitePrincipaleEtablissement, 2) ELSE '' END AS naf_division,
-            coalesce(left(trancheEffectifsEtablissement, 2), '') AS workforce_band,
+            coalesce(left(nullif(trancheEffectifsEtablissement, {ND}), 2), '') AS workforce_band,
             coalesce(left(etatAdministratifEtablissement, 1), '') AS state,
             {_employer("caractereEmployeurEtablissement")} AS employer,
             TRY_CAST(left(dateDernierTraitementEtablissement, 10) AS DATE) AS last_processed,
-            is_ess, {detail}
-          FROM (SELECT {_clean(columns)}, siren IN (SELECT siren FROM ul_ess) AS is_ess
-                FROM {source_sql}))"""
+            siren IN (SELECT siren FROM ul_ess) AS is_ess
+          FROM (SELECT {raw} FROM {source_sql}))"""
     )
 
 

@@ -82,7 +82,9 @@ def referential(db, shared_data) -> list[dict]:
         kind = {"commune-deleguee": AliasKind.DELEGUEE, "commune-associee": AliasKind.ASSOCIEE}
         if r["type"] in kind and r["code_insee"] not in known and r["commune_parente"] in known:
             aliases[r["code_insee"]] = CommuneAlias(
-                code=r["code_insee"], name=r["nom"], kind=kind[r["type"]],
+                code=r["code_insee"],
+                name=r["nom"],
+                kind=kind[r["type"]],
                 commune_id=r["commune_parente"],
             )
     CommuneAlias.objects.bulk_create(aliases.values())
