@@ -37,8 +37,22 @@ def default_grid_version(actor=None):
     return ensure_default_grid(actor=actor, source="web")
 
 
+# First path segments of essor.calls.urls that a call's slug must not take.
+RESERVED_SLUGS = {
+    "compte",
+    "subventions",
+    "pieces",
+    "mes-candidatures",
+    "candidatures",
+    "mes-evaluations",
+    "gestion",
+}
+
+
 def _unique_slug(title: str) -> str:
     base = slugify(title)[:70] or "appel"
+    if base in RESERVED_SLUGS:
+        base = f"appel-{base}"
     slug, n = base, 2
     while Call.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
