@@ -97,13 +97,44 @@ def shape_fields(
     return fields
 
 
-def union(geometries: Sequence[shapely.Geometry | None]) -> shapely.Geometry | None:
-    """The union of the present geometries, None when there is none."""
-    present = [g for g in geometries if g is not None and not g.is_empty]
-    if not present:
+def snap(geometries: np.ndarray) -> np.ndarray:
+    """Geometries rounded to the storage grid (shared borders then match exactly)."""
+    try:
+        return shapely.set_precision(geometries, GRID_SIZE)
+    except shapely.errors.GEOSException:
+        return geometries
+
+
+def union(
+    geometries: Sequence[shapely.Geometry | None], snapped: Sequence[shapely.Geometry | None] = ()
+) -> shapely.Geometry | None:
+    """The union of the present geometries, None when there is none.
+
+    With `snapped` (the same geometries passed through `snap`), a fast coverage union is tried
+    first; the general `union_all` of the unsnapped geometries is the fallback."""
+    present = as_array(g for g in geometries if g is not None and not g.is_empty)
+    if not len(present):
         return None
-    merged = shapely.union_all(present)
+    merged = None
+    if len(snapped):
+        merged = coverage_union(as_array(g for g in snapped if g is not None and not g.is_empty))
+    if merged is None:
+        merged = shapely.union_all(present)
     return None if merged.is_empty else merged
+
+
+def coverage_union(parts: np.ndarray) -> shapely.Geometry | None:
+    """Fast union of edge-matched polygons (communes share exact borders once snapped to the
+    storage grid); None when the parts do not form a clean coverage, in which case
+    the caller falls back to the general (and ~3× slower) `union_all`."""
+    try:
+        merged = shapely.coverage_union_all(parts)
+    except shapely.errors.GEOSException:
+        return None
+    expected = shapely.area(parts).sum()
+    if not merged.is_valid or abs(merged.area - expected) > 1e-6 * max(expected, 1e-12):
+        return None
+    return merged
 
 
 def to_geojson(geometry: shapely.Geometry | None) -> str:

