@@ -18,7 +18,8 @@ Rules
 - Périmètre loi 2014: family is one of the four statutory families (whatever the NAF code and the
   Sirene flag: membership comes from the statute, art. 1er II 1°), OR family is commercial AND at
   least one qualification source says ESS: Sirene flag `O`, ESS France list, ESUS agreement, or
-  a SIAE convention (SIAE are ESUS « de plein droit », §1.8; switch: `SIAE_QUALIFIES`).
+  a SIAE convention (EI, ETTI, AI, ACI are ESUS « de plein droit », §1.8 — EITI assumed
+  alike; switch: `SIAE_QUALIFIES`).
 - A qualification source on a CJ that is neither a statutory family nor a commercial form (e.g.
   7410 GIP, 6585 SCP, 9900) does NOT put the unit in the loi 2014 perimeter: art. 1er II admits only
   those forms (public-law persons, sociétés civiles and entrepreneurs individuels cannot be ESS
@@ -44,7 +45,7 @@ Open questions of docs/domain.md §3.4 and what essor decided (edit `cj_table` /
    Its CJ list is unknown (maybe 8310/8311 CSE, 84xx syndicats et ordres, 9150, 9900…); these
    stay hors_ess, so essor's statistical perimeter is smaller than those INSEE publications.
 6. SCIC and SCOP constituted as SAS (5710) have no CJ of their own: family commercial, in the
-   loi 2014 perimeter only through the Sirene flag, ESS France list or ESUS; never in the
+   loi 2014 perimeter only through the Sirene flag, ESS France list, ESUS or SIAE; never in the
    statistical perimeter (INSEE cannot see them either).
 7. NAF exclusions: `EXCLUDED_NAF` holds the commonly cited list (division 84, 94.11Z, 94.12Z,
    94.20Z, 94.91Z, 94.92Z); INSEE practice is UNCONFIRMED. They apply to NAF rév. 2 codes only and
