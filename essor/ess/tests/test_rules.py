@@ -206,3 +206,11 @@ def test_qualify_accepts_any_object_with_the_facts_attributes():
         siae_kind = ""
 
     assert qualify(Row()).family == EssFamily.COOPERATIVE
+
+
+def test_qualify_reads_a_sirene_legal_unit_row():
+    from essor.sirene.models import LegalUnit
+
+    unit = LegalUnit(legal_category="5710", naf="62.01Z", sirene_ess_flag="", esus=True)
+    result = qualify(unit)
+    assert (result.family, result.in_statistique, result.in_loi2014) == (COM, False, True)
