@@ -23,7 +23,10 @@ STEPS = {
     3: gettext_lazy("Pièces jointes"),
     4: gettext_lazy("Vérification et dépôt"),
 }
-STEP_FIELDS = {1: list(StructureStepForm.base_fields), 2: ["project_title", "amount_requested"]}
+STEP_FIELDS = {
+    1: ["structure_name", "declared_family", "declared_commune", "stage", "employees"],
+    2: ["project_title", "amount_requested"],
+}
 
 
 @signed_in
@@ -60,7 +63,7 @@ def my_applications(request):
 def _step_form(step: int, application: Application, data=None):
     initial = {"version": application.version}
     if step == 1:
-        initial.update({name: getattr(application, name) for name in STEP_FIELDS[1][1:]})
+        initial.update({name: getattr(application, name) for name in STEP_FIELDS[1]})
         return StructureStepForm(data, initial=initial)
     questions = list(application.call.fields.all())
     initial.update({name: getattr(application, name) for name in STEP_FIELDS[2]})
@@ -70,9 +73,7 @@ def _step_form(step: int, application: Application, data=None):
 
 def _save_step(request, application: Application, step: int, form) -> bool:
     values = {k: v for k, v in form.cleaned_data.items() if k in STEP_FIELDS[step]}
-    if step == 1:
-        values["employees"] = form.cleaned_data.get("employees")
-    else:
+    if step == 2:
         values["answers"] = form.answers()
     try:
         actions.save_draft(
