@@ -6,7 +6,8 @@ STEPS = ("floor", "pandas", "import")
 def _cell(run: dict | None) -> str:
     if not run:
         return "—"
-    return f"{run['seconds']:.1f} s · {run['peak_mb']:,} Mo".replace(",", " ")
+    text = f"{run['seconds']:.1f} s · {run['peak_mb']:,} Mo".replace(",", " ")
+    return text + (f" (load {run['load'][0]:.0f}–{run['load'][1]:.0f})" if "load" in run else "")
 
 
 def _ratio(run: dict | None, floor: dict | None) -> str:
@@ -30,7 +31,9 @@ def render(store: dict, national_rows: int) -> str:
         "## Results",
         "",
         "Time is wall-clock time of the step's process; memory is its peak resident set size "
-        "(`ru_maxrss`). Ratios divide by the floor on the same files.",
+        "(`ru_maxrss`). Ratios divide by the floor on the same files. « load » is the 1-minute load "
+        "average before–after the step: the 2-core machine was shared with other test runs, so "
+        "steps measured under a load above 2 are slower than on an idle machine.",
         "",
         "| Établissements | Format | Unités légales | Génération | Floor (DuckDB) "
         "| pandas | essor import | import / floor | pandas / floor | import, lignes/s |",

@@ -55,7 +55,7 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="établissements par jeu, séparés par des virgules")  # fmt: skip
     parser.add_argument("--formats", default="csv,parquet", help="csv, parquet ou les deux")
     parser.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
-    parser.add_argument("--work", default=str(ROOT / "var" / "bench"))
+    parser.add_argument("--work", help="dossier de travail (défaut : var/bench, var/bench/quick)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--perimeter", default="FR")
     parser.add_argument("--steps", default="floor,pandas,import",
@@ -75,6 +75,7 @@ def child_env(work: Path, database: Path) -> dict[str, str]:
 def run_step(step: str, args: dict, env: dict, log: Path) -> dict:
     """Runs one step in a child process: its JSON result, wall time and peak RSS."""
     log.parent.mkdir(parents=True, exist_ok=True)
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
     with open(log, "w") as err:
         child = subprocess.Popen(
@@ -91,7 +92,13 @@ def run_step(step: str, args: dict, env: dict, log: Path) -> dict:
     line = next(x for x in output.splitlines() if x.startswith("BENCH-RESULT "))
     result = json.loads(line.removeprefix("BENCH-RESULT "))
     # ru_maxrss is in kilobytes on Linux.
-    return {**result, "seconds": round(seconds, 2), "peak_mb": round(usage.ru_maxrss / 1024)}
+    return {
+        **result,
+        "seconds": round(seconds, 2),
+        "peak_mb": round(usage.ru_maxrss / 1024),
+        # 1-minute load average before and after: the machine may be shared with other work.
+        "load": [round(load_before, 1), round(os.getloadavg()[0], 1)],
+    }
 
 
 def import_available() -> bool:
@@ -136,7 +143,8 @@ def main(argv=None) -> int:
     sizes = [100_000] if options.quick else [int(s) for s in options.sizes.split(",")]
     formats = ["csv"] if options.quick else options.formats.split(",")
     steps = options.steps.split(",")
-    work = Path(options.work).resolve()
+    default_work = ROOT / "var" / "bench" / ("quick" if options.quick else "")
+    work = Path(options.work or default_work).resolve()
     work.mkdir(parents=True, exist_ok=True)
     template = work / "template.sqlite3"
     store_path = work / "results.json"

@@ -2,7 +2,7 @@
 
 CSV: comma-separated, UTF-8, `\\n`, an unquoted header, no quoting (the generated values never
 hold a comma or a double quote), empty for null, as INSEE writes its stock files.
-Parquet: every column a string, one row group per chunk, zstd compression.
+Parquet: every column a string, one row group per chunk, zstd compression (level 1).
 """
 
 from pathlib import Path
@@ -25,7 +25,7 @@ class StockWriter:
             self._writer = pacsv.CSVWriter(self._file, schema, write_options=options)
         elif fmt == "parquet":
             self._file = None
-            self._writer = pq.ParquetWriter(path, schema, compression="zstd")
+            self._writer = pq.ParquetWriter(path, schema, compression="zstd", compression_level=1)
         else:
             raise ValueError(fmt)
 
