@@ -348,25 +348,24 @@ def save_assessment(
         raise ValidationError(_("Cette version de la grille n'est pas publiée."))
     cleaned = _clean_scores(version, scores)
     answers = _clean_quick_answers(version, quick_answers or {})
-    assessment = None
-    if getattr(author, "pk", None):
-        assessment = (
-            Assessment.objects.select_for_update()
-            .filter(
-                version=version, author=author, subject_type=subject_type, subject_id=subject_id
-            )
-            .first()
-        )
-    before = {}
-    if assessment is None:
+    author = author if getattr(author, "pk", None) else None
+    fields = {"comment": comment, "quick_answers": answers}
+    created = True
+    if author is None:
         assessment = Assessment.objects.create(
+            version=version, subject_type=subject_type, subject_id=str(subject_id), **fields
+        )
+    else:
+        # The unique constraint makes this safe when the same author saves twice at once.
+        assessment, created = Assessment.objects.select_for_update().get_or_create(
             version=version,
-            author=author if getattr(author, "pk", None) else None,
+            author=author,
             subject_type=subject_type,
             subject_id=str(subject_id),
-            comment=comment,
-            quick_answers=answers,
+            defaults=fields,
         )
+    before = {}
+    if created:
         action = "innovation.assessment.created"
     else:
         before = {str(s.criterion_id): s.value for s in assessment.scores.all()}

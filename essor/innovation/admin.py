@@ -19,16 +19,49 @@ from essor.innovation.models import (
 )
 
 
-def _audit_formset(request, formset, prefix: str) -> None:
+def _snapshots(formset) -> dict:
+    """Field values, as stored, of the rows a formset is about to change."""
+    model = formset.model
+    fields = [f.name for f in model._meta.concrete_fields if f.name != "id"]
+    pks = [form.instance.pk for form in formset.initial_forms if form.has_changed()]
+    return {obj.pk: audit.snapshot(obj, fields) for obj in model.objects.filter(pk__in=pks)}
+
+
+def _save_audited_formset(request, formset, prefix: str, save) -> None:
+    before = _snapshots(formset)
+    save()
     for obj in formset.new_objects:
         audit.record(request.user, f"innovation.{prefix}.added", obj, source="admin")
-    for obj, changed in formset.changed_objects:
-        changes = {name: [None, str(getattr(obj, name, ""))] for name in changed}
-        audit.record(
-            request.user, f"innovation.{prefix}.updated", obj, changes=changes, source="admin"
-        )
+    for obj, _changed in formset.changed_objects:
+        old = before.get(obj.pk, {})
+        changes = audit.diff(old, audit.snapshot(obj, list(old)))
+        if changes:
+            audit.record(
+                request.user, f"innovation.{prefix}.updated", obj, changes=changes, source="admin"
+            )
     for obj in formset.deleted_objects:
         audit.record(request.user, f"innovation.{prefix}.removed", obj, source="admin")
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Saves from the admin are written to the audit log, with the fields before and after."""
+
+    audit_prefix = ""
+
+    def save_model(self, request, obj, form, change):
+        fields = [name for name in form.changed_data if name in form.fields]
+        before = audit.snapshot(type(obj).objects.get(pk=obj.pk), fields) if change else {}
+        super().save_model(request, obj, form, change)
+        changes = audit.diff(before, audit.snapshot(obj, fields))
+        verb = "updated" if change else "created"
+        if changes or not change:
+            audit.record(
+                request.user,
+                f"innovation.{self.audit_prefix}.{verb}",
+                obj,
+                changes=changes,
+                source="admin",
+            )
 
 
 class FrozenInlineMixin:
@@ -91,25 +124,24 @@ class VersionInline(admin.TabularInline):
 
 
 @admin.register(Grid)
-class GridAdmin(admin.ModelAdmin):
+class GridAdmin(AuditedAdmin):
     list_display = ["name", "slug", "organisation", "is_default"]
     list_filter = ["is_default", "organisation"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [VersionInline]
 
+    audit_prefix = "grid"
+
     def save_model(self, request, obj, form, change):
-        before = audit.snapshot(Grid.objects.get(pk=obj.pk), form.changed_data) if change else {}
         super().save_model(request, obj, form, change)
         if not change:
             GridVersion.objects.create(grid=obj, number=1)
-        after = audit.snapshot(obj, form.changed_data)
-        action = "innovation.grid.updated" if change else "innovation.grid.created"
-        audit.record(request.user, action, obj, changes=audit.diff(before, after), source="admin")
 
 
 @admin.register(GridVersion)
-class GridVersionAdmin(admin.ModelAdmin):
+class GridVersionAdmin(AuditedAdmin):
+    audit_prefix = "version"
     list_display = ["grid", "number", "published_at"]
     list_filter = ["grid"]
     fields = ["grid", "number", "notes", "published_at"]
@@ -126,9 +158,11 @@ class GridVersionAdmin(admin.ModelAdmin):
         return super().has_change_permission(request, obj)
 
     def save_formset(self, request, form, formset, change):
-        super().save_formset(request, form, formset, change)
         prefix = "category" if formset.model is Category else "question"
-        _audit_formset(request, formset, prefix)
+        save = super().save_formset
+        _save_audited_formset(
+            request, formset, prefix, lambda: save(request, form, formset, change)
+        )
 
     @admin.action(description=_("Publier les versions sélectionnées (elles seront figées)"))
     def publish(self, request, queryset):
@@ -146,7 +180,8 @@ class GridVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(AuditedAdmin):
+    audit_prefix = "category"
     list_display = ["title", "version", "position"]
     list_filter = ["version__grid"]
     fields = ["version", "title", "description", "position"]
@@ -165,8 +200,10 @@ class CategoryAdmin(admin.ModelAdmin):
         return super().has_change_permission(request, obj)
 
     def save_formset(self, request, form, formset, change):
-        super().save_formset(request, form, formset, change)
-        _audit_formset(request, formset, "criterion")
+        save = super().save_formset
+        _save_audited_formset(
+            request, formset, "criterion", lambda: save(request, form, formset, change)
+        )
 
 
 class ScoreInline(admin.TabularInline):

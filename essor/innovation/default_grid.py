@@ -5,10 +5,12 @@ The three categories and the four quick questions follow the CSESS orientations 
 were written by essor, as editable landmarks, and say so in the grid's description.
 `ensure_default_grid` is idempotent; it runs after `migrate` (apps.py) and from the
 `load_default_grid` command.
+
+The texts below are the initial content of a grid stored in the database and editable in the
+admin (data, not interface strings): they are written in French and not passed through gettext.
 """
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from essor.innovation import actions
 from essor.innovation.models import Grid, GridVersion
@@ -178,9 +180,9 @@ def ensure_default_grid(*, actor=None, source: str = "command:load_default_grid"
         version = grid.versions.order_by("-number").first()
     else:
         grid = actions.create_grid(
-            name=_(NAME),
+            name=NAME,
             slug=SLUG,
-            description=_(DESCRIPTION),
+            description=DESCRIPTION,
             is_default=not Grid.objects.filter(is_default=True).exists(),
             actor=actor,
             source=source,
@@ -192,20 +194,20 @@ def ensure_default_grid(*, actor=None, source: str = "command:load_default_grid"
 
 
 def _fill(version: GridVersion, *, actor, source: str) -> None:
-    version.notes = _(EDITABLE_NOTICE)
+    version.notes = EDITABLE_NOTICE
     version.save(update_fields=["notes"])
     for text in QUESTIONS:
-        actions.add_question(version, text=_(text), actor=actor, source=source)
+        actions.add_question(version, text=text, actor=actor, source=source)
     for title, description, criteria in CATEGORIES:
         category = actions.add_category(
-            version, title=_(title), description=_(description), actor=actor, source=source
+            version, title=title, description=description, actor=actor, source=source
         )
         for label, guidance, required in criteria:
             actions.add_criterion(
                 category,
-                label=_(label),
-                guidance=_(guidance),
-                scale=[{"value": s["value"], "label": _(s["label"])} for s in SCALE],
+                label=label,
+                guidance=guidance,
+                scale=[dict(level) for level in SCALE],
                 weight=1,
                 required=required,
                 actor=actor,

@@ -137,6 +137,14 @@ class Assessment(models.Model):
         verbose_name = _("évaluation")
         verbose_name_plural = _("évaluations")
         indexes = [models.Index(fields=["subject_type", "subject_id"])]
+        constraints = [
+            # One assessment per author, version and subject (anonymous ones are not merged).
+            models.UniqueConstraint(
+                fields=["version", "author", "subject_type", "subject_id"],
+                condition=models.Q(author__isnull=False),
+                name="unique_assessment_per_author",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.version} — {self.author or 'anonyme'}"

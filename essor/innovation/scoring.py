@@ -114,6 +114,14 @@ def combine(scores: Iterable[AssessmentScore]) -> SubjectScore:
     )
 
 
+def rank(subjects: dict) -> list[tuple]:
+    """[(key, SubjectScore)] sorted by mean total, best first; subjects without score last."""
+    return sorted(
+        subjects.items(),
+        key=lambda pair: (pair[1].total.mean is None, -(pair[1].total.mean or 0)),
+    )
+
+
 # --- Database adapters -------------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from essor.innovation import actions
 from essor.innovation.default_grid import EDITABLE_NOTICE, default_version
@@ -24,12 +25,13 @@ def index(request):
 def diagnosis(request):
     version = default_version()
     if version is None:
-        raise Http404("Aucune grille publiée.")
+        raise Http404(_("Aucune grille de caractérisation n'est publiée."))
     form = DiagnosisForm(version, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         context = diagnosis_context(version, form.values(), form.quick_answers())
         if form.cleaned_data["save"]:
             context["reference"] = _save(version, form)
+            context["save_failed"] = context["reference"] is None
         return render(request, "innovation/diagnosis_result.html", context)
     context = {"form": form, "version": version, "editable_notice": EDITABLE_NOTICE}
     return render(request, "innovation/diagnosis_form.html", context)

@@ -74,3 +74,64 @@ def test_assessments_are_read_only(staff, published, reviewer):
     assert 'name="_save"' not in page.content.decode()
     staff.post(f"/admin/innovation/assessment/{assessment.pk}/delete/", {"post": "yes"})
     assert Assessment.objects.filter(pk=assessment.pk).exists()
+
+
+def test_editing_a_draft_criterion_in_the_admin_is_audited(staff, draft):
+    import json
+
+    category = draft.categories.get(title="A")
+    rows = list(category.criteria.order_by("position"))
+    data = {
+        "title": "A",
+        "description": "",
+        "position": "0",
+        "criteria-TOTAL_FORMS": str(len(rows)),
+        "criteria-INITIAL_FORMS": str(len(rows)),
+        "criteria-MIN_NUM_FORMS": "0",
+        "criteria-MAX_NUM_FORMS": "1000",
+    }
+    for i, row in enumerate(rows):
+        data.update(
+            {
+                f"criteria-{i}-id": str(row.pk),
+                f"criteria-{i}-category": str(category.pk),
+                f"criteria-{i}-label": row.label + (" révisé" if i == 0 else ""),
+                f"criteria-{i}-guidance": row.guidance,
+                f"criteria-{i}-scale": json.dumps(row.scale),
+                f"criteria-{i}-weight": str(row.weight),
+                f"criteria-{i}-required": "on" if row.required else "",
+                f"criteria-{i}-position": str(row.position),
+            }
+        )
+    response = staff.post(f"/admin/innovation/category/{category.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert category.criteria.filter(label="A1 révisé").exists()
+    entries = AuditEntry.objects.filter(action="innovation.criterion.updated", source="admin")
+    entry = entries.get()
+    assert entry.changes == {"label": ["A1", "A1 révisé"]}
+    data["criteria-0-scale"] = json.dumps([{"value": 2, "label": "x"}, {"value": 1, "label": "y"}])
+    response = staff.post(f"/admin/innovation/category/{category.pk}/change/", data)
+    assert response.status_code == 200  # decreasing scale refused
+
+
+def test_creating_a_grid_in_the_admin_adds_a_draft_version_and_is_audited(staff):
+    from essor.innovation.models import Grid
+
+    response = staff.post(
+        "/admin/innovation/grid/add/",
+        {
+            "name": "Grille du comité",
+            "slug": "grille-du-comite",
+            "description": "",
+            "organisation": "",
+            "versions-TOTAL_FORMS": "0",
+            "versions-INITIAL_FORMS": "0",
+            "versions-MIN_NUM_FORMS": "0",
+            "versions-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 302
+    grid = Grid.objects.get(slug="grille-du-comite")
+    assert list(grid.versions.values_list("number", "published_at")) == [(1, None)]
+    entry = AuditEntry.objects.get(action="innovation.grid.created", target_id=grid.pk)
+    assert entry.source == "admin" and entry.changes["name"] == [None, "Grille du comité"]

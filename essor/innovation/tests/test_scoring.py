@@ -129,3 +129,14 @@ def test_scores_of_saved_assessments(published, reviewer):
     assert subject.total.mean == pytest.approx(37.5)
     assert subject.total.range == pytest.approx(75)
     assert subject.total.stdev == pytest.approx(37.5)
+
+
+def test_rank_orders_subjects_by_mean_best_first_and_unscored_last():
+    from essor.innovation.scoring import SubjectScore, rank
+
+    subjects = {
+        "a": SubjectScore(spread([40.0])),
+        "b": SubjectScore(spread([])),
+        "c": SubjectScore(spread([90.0, 70.0])),
+    }
+    assert [key for key, _score in rank(subjects)] == ["c", "a", "b"]
