@@ -53,9 +53,16 @@ HEAD_OFFSETS = np.cumsum([0] + [len(heads) for heads in _HEADS])[:-1]
 HEAD_COUNTS = np.array([len(heads) for heads in _HEADS])
 FORM_PLACE_NAMED = np.array([f.cj in p.PLACE_NAMED for f in FORMS])
 TOPICS = pa.array(p.NAME_TOPICS)
-SIGLES = pa.array(
-    ["".join(chr(65 + c) for c in np.random.default_rng(s).integers(0, 26, 2 + s % 3)) for s in range(400)]
-)  # fmt: skip
+FORM_LOCAL_LAW = np.array([f.cj == "9260" for f in FORMS])  # registered at the court, no RNA
+
+
+def _sigles(count: int) -> pa.Array:
+    """`count` invented acronyms of 2 to 4 capital letters (fixed: the same in every run)."""
+    letters = np.random.default_rng(0).integers(65, 91, (count, 4))
+    return pa.array(["".join(map(chr, row[: 2 + i % 3])) for i, row in enumerate(letters.tolist())])
+
+
+SIGLES = _sigles(400)
 STREET_TYPES = pa.array(list(p.STREET_TYPES))
 _STREET_CDF = np.cumsum(p.normalised(p.STREET_TYPES))
 
@@ -95,8 +102,7 @@ def legal_units(rng: np.random.Generator, chunk: Chunk, communes: CommuneTable) 
     placed = rng.random(n) < 0.4
     name = pc.if_else(pa.array(placed), joined(topic, place, separator=" DE "), topic)
     name = pc.if_else(pa.array(FORM_PLACE_NAMED[form]), joined(head, place, separator=" DE "), name)
-    local_law = np.array([f.cj == "9260" for f in FORMS])[form]
-    rna = (family == ASSOCIATION) & ~local_law & (rng.random(n) < 0.75)
+    rna = (family == ASSOCIATION) & ~FORM_LOCAL_LAW[form] & (rng.random(n) < 0.75)
     ess_flag = np.select(
         [family == COMMERCIAL_ESS, family != HORS_ESS],
         [0, np.where(rng.random(n) < 0.88, 0, np.where(rng.random(n) < 0.8, -1, 1))],
@@ -162,7 +168,9 @@ def legal_units(rng: np.random.Generator, chunk: Chunk, communes: CommuneTable) 
         "caractereEmployeurUniteLegale": _employer(rng, band),
         "activitePrincipaleNAF25UniteLegale": constant(None, n),
     }
-    return pa.Table.from_arrays(list(columns.values()), schema=LEGAL_UNIT_SCHEMA)
+    return pa.Table.from_arrays(
+        [columns[name] for name in LEGAL_UNIT_COLUMNS], schema=LEGAL_UNIT_SCHEMA
+    )
 
 
 def establishments(rng: np.random.Generator, chunk: Chunk, communes: CommuneTable) -> pa.Table:
