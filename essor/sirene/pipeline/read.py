@@ -17,6 +17,7 @@ from essor.sirene.pipeline.fetch import Source
 from essor.sirene.pipeline.sources import (
     ETAB,
     ETAB_ONLY_MARKERS,
+    KNOWN_COLUMNS,
     SPECS,
     UL,
     UL_ONLY_MARKERS,
@@ -80,7 +81,10 @@ def check_header(source: Source, header: list[str]) -> list[str]:
         )
     for column in spec.required:
         if column not in names:
-            close = difflib.get_close_matches(column, header, n=1, cutoff=0.5)
+            # Prefer a name that is not a known Sirene column: the likely renamed one.
+            unknown = [name for name in header if name not in KNOWN_COLUMNS]
+            close = difflib.get_close_matches(column, unknown, n=1, cutoff=0.5)
+            close = close or difflib.get_close_matches(column, header, n=1, cutoff=0.5)
             hint = f" ; en-tête le plus proche trouvé : « {close[0]} »" if close else ""
             raise FileError(
                 source.original,
@@ -112,14 +116,16 @@ class ParseReject:
     value: str
 
 
-def _gzip_is_complete(source: Source) -> bool:
+def _gzip_break(source: Source) -> int | None:
+    """None when the gzip stream is complete, else the line where it breaks off."""
+    lines = 0
     try:
         with gzip.open(source.path, "rb") as handle:
-            while handle.read(16 * 1024 * 1024):
-                pass
+            while block := handle.read(16 * 1024 * 1024):
+                lines += block.count(b"\n")
     except (gzip.BadGzipFile, EOFError, zlib.error, OSError):
-        return False
-    return True
+        return lines + 1
+    return None
 
 
 def parse_rejects(
@@ -134,10 +140,8 @@ def parse_rejects(
     ).fetchall()
     if not rows:
         return []
-    if source.format == "csv.gz" and not _gzip_is_complete(source):
-        raise FileError(
-            source.original, "fichier gzip tronqué ou corrompu", line=rows[-1][0], column=None
-        )
+    if source.format == "csv.gz" and (broken := _gzip_break(source)) is not None:
+        raise FileError(source.original, "fichier gzip tronqué ou corrompu", line=broken)
     for line, column, kind, _ in rows:
         if kind == "INVALID ENCODING":
             raise FileError(
@@ -157,8 +161,8 @@ def translate_duckdb_error(source: Source, exc: Exception) -> FileError:
     if marker in text:
         digits = text.split(marker, 1)[1].split()[0].strip(".,")
         line = int(digits) if digits.isdigit() else None
-    if "gzip" in text.lower() or "zlib" in text.lower():
-        return FileError(source.original, "fichier gzip tronqué ou corrompu", line=line)
+    if source.format == "csv.gz" and (broken := _gzip_break(source)) is not None:
+        return FileError(source.original, "fichier gzip tronqué ou corrompu", line=broken)
     if "unicode" in text.lower() or "utf" in text.lower():
         return FileError(source.original, "encodage invalide, UTF-8 attendu", line=line)
     first = text.splitlines()[0] if text else type(exc).__name__

@@ -103,3 +103,56 @@ SPECS = {
 def format_version(header: list[str]) -> str:
     """« 53 colonnes » (2024), « 48 colonnes » (before Sirene 4), « 54 colonnes » (NAF 2025)."""
     return f"{len(header)} colonnes"
+
+
+# Full headers, in file order, of the known formats (all columns are VARCHAR for DuckDB).
+ETAB_HEADER_53 = (
+    "siren nic siret statutDiffusionEtablissement dateCreationEtablissement "
+    "trancheEffectifsEtablissement anneeEffectifsEtablissement "
+    "activitePrincipaleRegistreMetiersEtablissement dateDernierTraitementEtablissement "
+    "etablissementSiege nombrePeriodesEtablissement complementAdresseEtablissement "
+    "numeroVoieEtablissement indiceRepetitionEtablissement dernierNumeroVoieEtablissement "
+    "indiceRepetitionDernierNumeroVoieEtablissement typeVoieEtablissement "
+    "libelleVoieEtablissement codePostalEtablissement libelleCommuneEtablissement "
+    "libelleCommuneEtrangerEtablissement distributionSpecialeEtablissement "
+    "codeCommuneEtablissement codeCedexEtablissement libelleCedexEtablissement "
+    "codePaysEtrangerEtablissement libellePaysEtrangerEtablissement "
+    "identifiantAdresseEtablissement coordonneeLambertAbscisseEtablissement "
+    "coordonneeLambertOrdonneeEtablissement complementAdresse2Etablissement "
+    "numeroVoie2Etablissement indiceRepetition2Etablissement typeVoie2Etablissement "
+    "libelleVoie2Etablissement codePostal2Etablissement libelleCommune2Etablissement "
+    "libelleCommuneEtranger2Etablissement distributionSpeciale2Etablissement "
+    "codeCommune2Etablissement codeCedex2Etablissement libelleCedex2Etablissement "
+    "codePaysEtranger2Etablissement libellePaysEtranger2Etablissement dateDebut "
+    "etatAdministratifEtablissement enseigne1Etablissement enseigne2Etablissement "
+    "enseigne3Etablissement denominationUsuelleEtablissement activitePrincipaleEtablissement "
+    "nomenclatureActivitePrincipaleEtablissement caractereEmployeurEtablissement"
+).split()
+ETAB_HEADER_48 = [
+    c
+    for c in ETAB_HEADER_53
+    if c
+    not in {
+        "dernierNumeroVoieEtablissement",
+        "indiceRepetitionDernierNumeroVoieEtablissement",
+        "identifiantAdresseEtablissement",
+        "coordonneeLambertAbscisseEtablissement",
+        "coordonneeLambertOrdonneeEtablissement",
+    }
+]
+ETAB_HEADER_54 = [*ETAB_HEADER_53, "activitePrincipaleNAF25Etablissement"]
+UL_HEADER = (
+    "siren statutDiffusionUniteLegale unitePurgeeUniteLegale dateCreationUniteLegale "
+    "sigleUniteLegale sexeUniteLegale prenom1UniteLegale prenom2UniteLegale prenom3UniteLegale "
+    "prenom4UniteLegale prenomUsuelUniteLegale pseudonymeUniteLegale "
+    "identifiantAssociationUniteLegale trancheEffectifsUniteLegale anneeEffectifsUniteLegale "
+    "dateDernierTraitementUniteLegale nombrePeriodesUniteLegale categorieEntreprise "
+    "anneeCategorieEntreprise dateDebut etatAdministratifUniteLegale nomUniteLegale "
+    "nomUsageUniteLegale denominationUniteLegale denominationUsuelle1UniteLegale "
+    "denominationUsuelle2UniteLegale denominationUsuelle3UniteLegale "
+    "categorieJuridiqueUniteLegale activitePrincipaleUniteLegale "
+    "nomenclatureActivitePrincipaleUniteLegale nicSiegeUniteLegale "
+    "economieSocialeSolidaireUniteLegale societeMissionUniteLegale "
+    "caractereEmployeurUniteLegale activitePrincipaleNAF25UniteLegale"
+).split()
+KNOWN_COLUMNS = frozenset(ETAB_HEADER_54) | frozenset(UL_HEADER)
