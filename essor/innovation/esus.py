@@ -15,8 +15,11 @@ Conditions, all required, for an enterprise of the ESS (art. 1er of the loi ESS)
 Some structures are agreed « de plein droit » provided condition 4 is met (SIAE, EA, ESAT…).
 
 SMIC: the hourly value and its date are constants below; the annual amount is
-hourly × 151,67 h × 12 months, rounded to the cent. The current value must be checked
-(service-public.fr) and these constants updated at each revaluation.
+hourly × 151,67 h × 12 months, rounded to the cent (21 876,88 € for 12,02 €; the official monthly
+amount, rounded first, gives 21 876,36 €). 12,02 € brut from 1 January 2026 (+1,18 % from 11,88 €
+on 1 November 2024), as announced by the ministère du Travail and reported by several legal and
+payroll news pages (December 2025); docs/domain.md gives no figure. The value must be checked
+against the official source (service-public.fr, Légifrance décret) and updated at each revaluation.
 """
 
 import datetime
@@ -31,8 +34,8 @@ from django.utils.translation import gettext_lazy
 from essor.innovation.decision import Decision, Reason, combine
 from essor.innovation.ess_status import pct
 
-SMIC_HORAIRE_BRUT = Decimal("11.88")
-SMIC_DATE = datetime.date(2024, 11, 1)
+SMIC_HORAIRE_BRUT = Decimal("12.02")
+SMIC_DATE = datetime.date(2026, 1, 1)
 LEGAL_MONTHLY_HOURS = Decimal("151.67")
 AVERAGE_PAY_CAP = 7
 TOP_PAY_CAP = 10
@@ -101,7 +104,7 @@ def smic_annual() -> Decimal:
 
 
 def smic_date_label() -> str:
-    """« 1er novembre 2024 »."""
+    """« 1er janvier 2026 »."""
     day = "1er" if SMIC_DATE.day == 1 else str(SMIC_DATE.day)
     return f"{day} {date_format(SMIC_DATE, 'F Y')}"
 

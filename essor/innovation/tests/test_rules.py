@@ -1,12 +1,19 @@
 """The ESS and ESUS rules on a table of cases taken from the legal conditions (pure functions)."""
 
+import datetime
 from dataclasses import replace
 from decimal import Decimal as D
 
 import pytest
 
 from essor.innovation.ess_status import StructureFacts, evaluate_ess
-from essor.innovation.esus import EsusFacts, evaluate_esus, smic_annual
+from essor.innovation.esus import (
+    SMIC_DATE,
+    SMIC_HORAIRE_BRUT,
+    EsusFacts,
+    evaluate_esus,
+    smic_annual,
+)
 
 SAS_OK = StructureFacts(
     legal_form="societe_commerciale",
@@ -27,14 +34,15 @@ ESUS_OK = EsusFacts(
     securities_unlisted=True,
     in_statutes=True,
 )
-CAP_7 = D("151354.56")
-CAP_10 = D("216220.80")
+CAP_7 = smic_annual() * 7
+CAP_10 = smic_annual() * 10
 
 
 def test_annual_smic_is_hourly_times_151_67_times_12():
-    assert smic_annual() == D("21622.08")
-    assert smic_annual() * 7 == CAP_7
-    assert smic_annual() * 10 == CAP_10
+    assert (SMIC_HORAIRE_BRUT, SMIC_DATE) == (D("12.02"), datetime.date(2026, 1, 1))
+    assert smic_annual() == D("21876.88")  # 12,02 × 151,67 × 12 = 21 876,8808
+    assert CAP_7 == D("153138.16")
+    assert CAP_10 == D("218768.80")
 
 
 @pytest.mark.parametrize(
@@ -88,7 +96,7 @@ def pays(*amounts):
     "changes, expected, fragment",
     [
         ({}, True, "ne dépasse pas 7 × SMIC"),
-        ({"pays": [CAP_7] * 5}, True, "moyenne des 5 rémunérations les plus élevées, 151"),
+        ({"pays": [CAP_7] * 5}, True, "moyenne des 5 rémunérations les plus élevées, 153"),
         (
             {"pays": [CAP_7] * 4 + [CAP_7 + D("0.05")]},
             False,
@@ -159,4 +167,4 @@ def test_fewer_than_five_pays_are_averaged_with_a_note():
 
 def test_the_smic_used_is_stated():
     decision = evaluate_esus(ESUS_OK)
-    assert any("11,88 €" in note and "1er novembre 2024" in note for note in decision.notes)
+    assert any("12,02 €" in note and "1er janvier 2026" in note for note in decision.notes)

@@ -1,11 +1,24 @@
 """The ESS / ESUS self-diagnosis through the view (client.post), on the legal test cases."""
 
+from decimal import Decimal
+
 import pytest
 
+from essor.innovation.esus import SMIC_HORAIRE_BRUT, euros, smic_annual, smic_date_label
 from essor.innovation.models import Assessment
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("essor.innovation.tests.urls")]
 URL = "/innovation/autodiagnostic/ess-esus/"
+CAP_7 = smic_annual() * 7
+CAP_10 = smic_annual() * 10
+CENT = Decimal("0.01")
+SMIC_LABEL = f"{euros(SMIC_HORAIRE_BRUT)} brut de l'heure au {smic_date_label()}"
+
+
+def typed(amount: Decimal, thousands: str = "") -> str:
+    """An amount as a person types it: « 153138,16 » or « 153 138,16 »."""
+    return f"{amount:,.2f}".replace(",", thousands).replace(".", ",")
+
 
 SAS = {
     "legal_form": "societe_commerciale",
@@ -51,15 +64,15 @@ def verdicts(html: str) -> tuple[str, str]:
         ({**SAS, **ESUS}, ("Oui", "Oui"), "20 % ≥ 20 %"),
         ({**SAS, "development_fund_pct": "19,5"}, ("Non", "Non"), "il manque 0,5 %"),
         ({**SAS, "social_utility": []}, ("Non", "Non"), "aucun des quatre objectifs"),
-        ({**SAS, **ESUS, **five("151354,56")}, ("Oui", "Oui"), "ne dépasse pas 7 × SMIC"),
-        ({**SAS, **ESUS, **five("151 354,57")}, ("Oui", "Non"), "dépasse de 0,01"),
+        ({**SAS, **ESUS, **five(typed(CAP_7))}, ("Oui", "Oui"), "ne dépasse pas 7 × SMIC"),
+        ({**SAS, **ESUS, **five(typed(CAP_7 + CENT, " "))}, ("Oui", "Non"), "dépasse de 0,01"),
         (
-            {**SAS, **ESUS, **five("50000", top="216220.80")},
+            {**SAS, **ESUS, **five("50000", top=str(CAP_10))},
             ("Oui", "Oui"),
             "ne dépasse pas 10 × SMIC",
         ),
         (
-            {**SAS, **ESUS, **five("50000", top="216220,81")},
+            {**SAS, **ESUS, **five("50000", top=typed(CAP_10 + CENT))},
             ("Oui", "Non"),
             "le plafond de 10 × SMIC",
         ),
@@ -99,7 +112,7 @@ def test_status_result_follows_the_law(client, data, expected, fragment):
     html = response.content.decode()
     assert verdicts(html) == expected
     assert fragment in html.replace("\u202f", " ").replace("\xa0", " ")
-    assert "11,88" in html and "1er novembre 2024" in html
+    assert SMIC_LABEL in html
     assert not Assessment.objects.exists()
 
 
@@ -108,7 +121,7 @@ def test_the_form_is_public_and_states_the_smic(client):
     assert response.status_code == 200
     html = response.content.decode()
     assert "<legend>Forme juridique de la structure</legend>" in html
-    assert "11,88 € brut de l'heure au 1er novembre 2024" in html
+    assert SMIC_LABEL in html and "12,02 € brut de l'heure au 1er janvier 2026" in html
 
 
 def test_a_commercial_company_must_answer_the_article_1_questions(client):
