@@ -41,11 +41,16 @@ def test_staff_create_and_publish_a_call_with_the_default_grid(client, people):
     assert call.required_documents == ["Statuts", "Budget prévisionnel"]
     client.post(
         reverse("calls:add_field", args=[call.slug]),
-        {"label": "Public visé", "kind": "choice", "choices": "Jeunes\nSeniors"},
+        {
+            "question-label": "Public visé",
+            "question-kind": "choice",
+            "question-choices": "Jeunes\nSeniors",
+        },
     )
     client.post(reverse("calls:publish", args=[call.slug]))
     call.refresh_from_db()
     assert call.status == "published"
+    assert call.fields.get().choices == ["Jeunes", "Seniors"]
     assert AuditEntry.objects.filter(action="calls.call.published", target_id=str(call.pk)).exists()
     assert "Alimentation durable 2031" in client.get(reverse("calls:call_list")).content.decode()
 

@@ -14,6 +14,7 @@ from essor.calls.forms_accounts import SignupForm
 class SignInView(LoginView):
     template_name = "calls/login.html"
     redirect_authenticated_user = True
+    next_page = "calls:call_list"
 
 
 class SignOutView(LogoutView):

@@ -86,7 +86,7 @@ def call_edit(request, slug: str):
         "form": form,
         "call": call,
         "organisation": call.organisation,
-        "field_form": FormFieldForm(),
+        "field_form": FormFieldForm(prefix="question"),
         "fields": call.fields.all(),
     }
     return render(request, "calls/call_form.html", context)
@@ -96,7 +96,7 @@ def call_edit(request, slug: str):
 @require_POST
 def add_field(request, slug: str):
     call = managed_call(request, slug)
-    form = FormFieldForm(request.POST)
+    form = FormFieldForm(request.POST, prefix="question")
     if form.is_valid():
         try:
             actions.add_form_field(call, actor=request.user, **form.cleaned_data)
