@@ -48,11 +48,11 @@ def assignment_of(user, application: Application):
 
 
 def can_view_application(user, application: Application) -> bool:
-    """The applicant, the reviewers assigned to it, and the call's staff."""
+    """The applicant, the reviewers assigned to it, and the call's staff once it is submitted."""
     return (
         is_owner(user, application)
         or assignment_of(user, application) is not None
-        or can_manage_call(user, application.call)
+        or (application.state not in EDITABLE and can_manage_call(user, application.call))
     )
 
 

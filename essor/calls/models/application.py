@@ -12,15 +12,17 @@ from essor.ess.enums import EssFamily
 
 class ApplicationQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Own applications, applications assigned for review, and every application of the calls
-        of the organisations where the user is admin or agent (everything for superusers)."""
+        """Own applications, applications assigned for review, and the submitted applications of
+        the calls of the organisations where the user is admin or agent (drafts stay private to
+        their author). Superusers see everything."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
         if user.is_superuser:
             return self.all()
         managed = Call.objects.managed_by(user).values("pk")
         assigned = ReviewerAssignment.objects.filter(reviewer=user).values("application_id")
-        return self.filter(Q(applicant=user) | Q(pk__in=assigned) | Q(call_id__in=managed))
+        submitted = Q(call_id__in=managed) & ~Q(state=ApplicationState.DRAFT)
+        return self.filter(Q(applicant=user) | Q(pk__in=assigned) | submitted)
 
     def managed_by(self, user):
         return self.filter(call__in=Call.objects.managed_by(user).values("pk"))
