@@ -1,6 +1,16 @@
 from django.urls import path
 
-from essor.calls.views import accounts, applicant, detail, files, instruction, public, review, staff
+from essor.calls.views import (
+    accounts,
+    applicant,
+    detail,
+    files,
+    grants,
+    instruction,
+    public,
+    review,
+    staff,
+)
 
 app_name = "calls"
 urlpatterns = [
@@ -53,6 +63,29 @@ urlpatterns = [
     path("candidatures/<int:pk>/avis-rendus/", instruction.close_reviews, name="close_reviews"),
     path("candidatures/<int:pk>/comite/", instruction.to_committee, name="to_committee"),
     path("candidatures/<int:pk>/decision/", instruction.decide, name="decide"),
+    # Grants
+    path("candidatures/<int:pk>/subvention/", grants.grant_detail, name="grant_detail"),
+    path(
+        "candidatures/<int:pk>/subvention/echeancier/", grants.grant_schedule, name="grant_schedule"
+    ),
+    path(
+        "candidatures/<int:pk>/subvention/versements/<int:payment_pk>/",
+        grants.grant_paid,
+        name="grant_paid",
+    ),
+    path(
+        "candidatures/<int:pk>/subvention/comptes-rendus/", grants.grant_report, name="grant_report"
+    ),
+    path(
+        "candidatures/<int:pk>/subvention/comptes-rendus/<int:report_pk>/",
+        grants.grant_report_received,
+        name="grant_report_received",
+    ),
+    path(
+        "candidatures/<int:pk>/subvention/indicateurs/",
+        grants.grant_indicator,
+        name="grant_indicator",
+    ),
     # Public detail last: its slug would catch the fixed paths above.
     path("<slug:slug>/", public.call_detail, name="call_detail"),
     path("<slug:slug>/candidater/", applicant.apply_start, name="apply_start"),
