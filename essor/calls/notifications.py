@@ -35,6 +35,23 @@ def send_decision(application_pk: int) -> None:
     )
 
 
+def send_message_notice(message_pk: int) -> None:
+    """Tells the applicant that the instructing team wrote (the body stays on the site)."""
+    from essor.calls.models import Message
+
+    message = Message.objects.select_related("application__call", "application__applicant").get(
+        pk=message_pk
+    )
+    application = message.application
+    subject = _("Nouveau message sur votre candidature %(ref)s") % {"ref": application.reference}
+    _send(
+        subject,
+        "calls/email/message.txt",
+        {"application": application},
+        application.applicant.email,
+    )
+
+
 def send_reviewer_assigned(application_pk: int, email: str) -> None:
     application = Application.objects.select_related("call").get(pk=application_pk)
     subject = _("Candidature à évaluer — %(ref)s") % {"ref": application.reference}

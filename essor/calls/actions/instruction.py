@@ -207,4 +207,6 @@ def send_message(application: Application, *, body: str, actor, source: str = "w
         changes={"length": [None, len(message.body)]},
         source=source,
     )
+    if message.from_staff:
+        transaction.on_commit(partial(notifications.send_message_notice, message.pk))
     return message

@@ -116,3 +116,16 @@ def test_a_reviewer_with_a_conflict_cannot_score(people, call):
     )
     with pytest.raises(ValidationError, match="conflit d'intérêts"):
         reviews.save_review(application, {}, actor=people["reviewer"])
+
+
+def test_a_staff_message_notifies_the_applicant(people, call, django_capture_on_commit_callbacks):
+    application = f.submitted(call, people["applicant"])
+    with django_capture_on_commit_callbacks(execute=True):
+        instruction.send_message(
+            application, body="Merci de préciser le budget.", actor=people["agent"]
+        )
+        instruction.send_message(application, body="Voici le budget.", actor=people["applicant"])
+    assert [m.to for m in mail.outbox] == [["applicant@exemple.fr"]]
+    assert "Merci de préciser" not in mail.outbox[0].body
+    with pytest.raises(ValidationError):
+        instruction.send_message(application, body="Bonjour", actor=people["other_applicant"])
