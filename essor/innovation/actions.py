@@ -298,7 +298,7 @@ def _clean_scores(version: GridVersion, scores: dict) -> dict[int, tuple[int, st
         if value is None or value == "":
             continue
         allowed = [level["value"] for level in criterion.scale]
-        if not isinstance(value, int) or value not in allowed:
+        if not isinstance(value, int) or isinstance(value, bool) or value not in allowed:
             errors[f"criterion_{criterion.pk}"] = [
                 _("Note « %(value)s » hors de l'échelle (%(allowed)s).")
                 % {"value": value, "allowed": ", ".join(str(v) for v in allowed)}

@@ -87,3 +87,12 @@ def test_the_diagnosis_is_stored_anonymously_only_when_asked(client, default_ver
 def test_index_links_both_self_diagnoses(client):
     html = client.get("/innovation/").content.decode()
     assert URL in html and "/innovation/autodiagnostic/ess-esus/" in html
+
+
+def test_pages_use_a_fixed_number_of_queries(
+    client, default_version, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(8):
+        client.get(URL)
+    with django_assert_max_num_queries(14):
+        client.post(URL, answers(default_version))

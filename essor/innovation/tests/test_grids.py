@@ -159,8 +159,9 @@ def test_anonymous_assessments_are_never_merged(published):
         ({"A1": 4}, "A1"),  # above the scale
         ({"A1": -1}, "A1"),  # below the scale
         ({"A1": 2, "B1": "2"}, "B1"),  # not an integer
+        ({"A1": True}, "A1"),  # a boolean is not a level
     ],
-    ids=["required-missing", "above-scale", "below-scale", "not-int"],
+    ids=["required-missing", "above-scale", "below-scale", "not-int", "bool"],
 )
 def test_assessment_values_are_checked_against_scale_and_required(
     published, reviewer, scores, error_key
