@@ -5,6 +5,7 @@ one transaction make it current; then the rows of older runs are deleted. Any fa
 run failed and deletes its partial rows: the previous current run stays online, untouched.
 """
 
+import fcntl
 import shutil
 import sys
 import time
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 from django.conf import settings
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
@@ -27,8 +29,8 @@ from essor.sirene.pipeline.sources import ETAB, UL, format_version
 class Steps:
     """Times each step into run.step_durations and shows one progress bar per step."""
 
-    def __init__(self, run: ImportRun, progress: bool):
-        self.run, self.progress = run, progress
+    def __init__(self, run: ImportRun, progress: bool, stdout=None):
+        self.run, self.progress, self.stdout = run, progress, stdout
 
     @contextmanager
     def step(self, key: str, label: str, total: int = 1):
@@ -40,6 +42,8 @@ class Steps:
         finally:
             bar.close()
             self.run.step_durations[key] = round(time.perf_counter() - start, 3)
+            if self.stdout is not None:
+                self.stdout.write(f"step={key} duration={self.run.step_durations[key]}s")
 
 
 def _connect(work_dir: Path) -> duckdb.DuckDBPyConnection:
@@ -120,6 +124,18 @@ def _fail(run: ImportRun, status: str, message: str) -> None:
     run.save()
 
 
+@contextmanager
+def _single_import(work_dir: Path):
+    """One import at a time (DuckDB work files, leftover cleaning). An flock is released by the
+    system when a process dies, so a crash never blocks the next import."""
+    with (work_dir / "import.lock").open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise CommandError("Un import Sirene est déjà en cours (verrou import.lock).") from exc
+        yield
+
+
 def run_import(
     ul_path: str,
     etab_path: str,
@@ -131,15 +147,23 @@ def run_import(
     passage_table: str | None = None,
 ) -> ImportRun:
     """Imports a StockUniteLegale + StockEtablissement pair; returns the ImportRun (unsaved in
-    dry-run mode, where nothing is written). Raises CommandError on a file-level problem."""
+    dry-run mode, where nothing is written). Raises CommandError on a file-level problem.
+
+    `stdout` (optional, e.g. a command's self.stdout) receives one `step=… duration=…` line per
+    step; progress bars go to stderr."""
     work_dir = Path(settings.SIRENE_WORK_DIR)
     work_dir.mkdir(parents=True, exist_ok=True)
+    with _single_import(work_dir):
+        return _run(ul_path, etab_path, force, dry_run, progress, stdout, passage_table, work_dir)
+
+
+def _run(ul_path, etab_path, force, dry_run, progress, stdout, passage_table, work_dir):
     if not dry_run:
         clean_leftovers()
     run = ImportRun(forced=force, status=RunStatus.RUNNING, step_durations={})
     if not dry_run:
         run.save()
-    steps = Steps(run, progress)
+    steps = Steps(run, progress, stdout)
     sources: list[Source] = []
     con = _connect(work_dir)
     try:

@@ -114,7 +114,9 @@ def test_detail_rows_carry_names_address_territory_and_wgs84_point(nantes, ess_f
     assert full.lat == pytest.approx(47.21, abs=0.01) and full.lon == pytest.approx(-1.56, abs=0.01)
     assert full.state == "A" and full.closed_on is None
     nd = Establishment.objects.current().get(siret=sirets[2])
-    assert nd.lat is None and nd.address == "2B RUE, BATIMENT A"  # [ND] is NULL, never the placeholder
+    assert (
+        nd.lat is None and nd.address == "2B RUE, BATIMENT A"
+    )  # [ND] is NULL, never the placeholder
 
 
 def test_partial_diffusion_keeps_commune_level_only(nantes, ess_files):
@@ -232,3 +234,50 @@ def test_admin_pages_are_read_only_and_searchable(admin_client, ul_file, etab_fi
     for name in ("legalunit", "establishment"):
         assert admin_client.get(f"/admin/sirene/{name}/?q=000325175").status_code == 200
     assert admin_client.get("/admin/sirene/importrun/add/").status_code == 403
+
+
+def test_url_is_downloaded_with_size_and_checksum(db, tmp_path, ul_file, etab_file):
+    import functools
+    import hashlib
+    import http.server
+    import shutil
+    import threading
+
+    shutil.copy(etab_file, tmp_path / "etab.csv")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/etab.csv"
+        run = run_import(ul_file, url, progress=False)
+    finally:
+        server.shutdown()
+    source = run.sources[1]
+    assert source["path"] == url and source["size"] == etab_file.stat().st_size
+    assert source["sha256"] == hashlib.sha256(etab_file.read_bytes()).hexdigest()
+    assert run.establishments_read == 299
+
+
+def test_passage_table_maps_an_old_commune_code(nantes, tmp_path, ul_file, etab_file):
+    header, rows = read_rows(etab_file)
+    rows[0]["codeCommuneEtablissement"] = "44999"
+    etab = write_rows(tmp_path / "etab.csv", header, rows)
+    passage = tmp_path / "passage.csv"
+    passage.write_text("ancien;actuel\n44999;44109\n", encoding="utf-8")
+    run = run_import(ul_file, etab, progress=False, passage_table=str(passage))
+    assert "44999" not in run.unknown_communes
+    nantes_rows = EstablishmentAggregate.objects.current().filter(commune_code="44109")
+    already = sum(row["codeCommuneEtablissement"] == "44109" for row in rows)
+    assert sum(nantes_rows.values_list("count", flat=True)) == already + 1
+
+
+def test_a_second_import_is_refused_while_one_runs(db, settings, ul_file, etab_file):
+    import fcntl
+
+    settings.SIRENE_WORK_DIR.mkdir(parents=True, exist_ok=True)
+    with (settings.SIRENE_WORK_DIR / "import.lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        with pytest.raises(CommandError, match="déjà en cours"):
+            run_import(ul_file, etab_file, progress=False)
+    assert not ImportRun.objects.exists()
