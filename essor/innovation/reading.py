@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from essor.innovation.forms import QUICK_CHOICES
 from essor.innovation.scoring import ScoredItem, category_subtotals
 
+ANSWERS = ("oui", "en_partie", "non")
 LOW = 100 / 3
 HIGH = 200 / 3
 
@@ -90,14 +91,14 @@ def read_questions(questions, answers: dict[str, str]) -> list[QuestionReading]:
 
 def overview(questions: list[QuestionReading], categories: list[CategoryReading]) -> list[str]:
     """Paragraphs that put the profile into words."""
-    yes = sum(1 for q in questions if q.met is True)
-    partly = sum(1 for q in questions if q.answer == "en_partie")
+    counts = {answer: sum(1 for q in questions if q.answer == answer) for answer in ANSWERS}
     paragraphs = [
         _(
-            "Vous répondez « oui » à %(yes)d question(s) rapide(s) sur %(total)d et « en partie » "
-            "à %(partly)d."
+            "Questions rapides : %(oui)d « oui », %(en_partie)d « en partie » et %(non)d « non » "
+            "sur %(total)d. Chacune renvoie à un aspect de l'innovation sociale ; un « non » "
+            "signale un point à expliquer plutôt qu'un motif d'exclusion."
         )
-        % {"yes": yes, "total": len(questions), "partly": partly}
+        % {**counts, "total": len(questions)}
     ]
     strong = [c.title for c in categories if c.percent is not None and c.percent >= HIGH]
     weak = [c.title for c in categories if c.percent is not None and c.percent < LOW]
