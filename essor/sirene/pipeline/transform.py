@@ -170,7 +170,8 @@ def build_legal_units(con: duckdb.DuckDBPyConnection) -> None:
           coalesce(left(x.family, 12), '') AS family,
           coalesce(x.in_statistique, false) AS in_statistique,
           coalesce(x.in_loi2014, false) AS in_loi2014
-        FROM ul_valid u JOIN ul_ess x USING (siren) LEFT JOIN ess_lists l USING (siren)"""
+        FROM (SELECT DISTINCT ON (siren) * FROM ul_valid) u JOIN ul_ess x USING (siren)
+        LEFT JOIN (SELECT DISTINCT ON (siren) * FROM ess_lists) l USING (siren)"""
     )
 
 
