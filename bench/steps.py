@@ -111,11 +111,13 @@ def step_pandas(args: dict) -> dict:
             frame["economieSocialeSolidaireUniteLegale"] == "O"
         )
         ess.update(frame.loc[keep, "siren"])
+    # An Index hashes its values once; Series.isin(set) would rehash the whole set per chunk.
+    ess_index = pd.Index(sorted(ess))
     partials = []
     etab_rows = kept = 0
     for frame in _batches(args["etab"], ETAB_COLUMNS):
         etab_rows += len(frame)
-        frame = frame[frame["siren"].isin(ess)]
+        frame = frame[ess_index.get_indexer(frame["siren"]) >= 0]
         kept += len(frame)
         grouped = frame.groupby(
             [
