@@ -60,7 +60,10 @@ class DiagnosisForm(forms.Form):
         )
         for question in self.questions:
             self.fields[f"question_{question.pk}"] = forms.ChoiceField(
-                label=question.text, choices=QUICK_CHOICES, widget=forms.RadioSelect
+                label=question.text,
+                choices=QUICK_CHOICES,
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Choisissez « oui », « en partie » ou « non ».")},
             )
         for category in self.categories:
             for criterion in category.criteria.all():
@@ -72,6 +75,9 @@ class DiagnosisForm(forms.Form):
                     empty_value=None,
                     required=criterion.required,
                     widget=forms.RadioSelect,
+                    error_messages={
+                        "required": _("Ce critère est obligatoire : choisissez un niveau.")
+                    },
                 )
         self.fields["save"] = forms.BooleanField(
             label=_("Enregistrer ce diagnostic de façon anonyme (aucune donnée personnelle)"),
@@ -120,6 +126,7 @@ class StatusForm(forms.Form):
         label=_("Forme juridique de la structure"),
         choices=LegalForm.choices,
         widget=forms.RadioSelect,
+        error_messages={"required": _("Choisissez la forme juridique de votre structure.")},
     )
     purpose_beyond_profit = _yes_no(
         _("Les statuts fixent-ils un but autre que le seul partage des bénéfices ?")
