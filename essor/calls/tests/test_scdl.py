@@ -105,28 +105,30 @@ def test_values_follow_the_scdl_rules(exported, people):
     assert staggered["datesPeriodeVersement"] == "2031-06-15/2032-06-15"
 
 
-@pytest.mark.parametrize(
-    ("column", "value", "message"),
-    [
-        ("idAttribuant", "1234", "motif"),
-        ("dateConvention", "02/05/2031", "Invalid isoformat"),
-        ("montant", "15000,00", "point décimal"),
-        ("nature", "aide", "hors de la liste"),
-        ("datesPeriodeVersement", "2031-05-02 2031-06-01", "motif"),
-        ("idRAE", "123456", "plus de 5"),
-        ("notificationUE", "true", "booléen"),
-        ("pourcentageSubvention", "0", "inférieur"),
-        ("pourcentageSubvention", "1.5", "supérieur"),
-        ("objet", "", "obligatoire"),
-    ],
-)
-def test_the_schema_rejects_bad_values(exported, column, value, message):
+BAD_VALUES = [
+    ("idAttribuant", "1234", "motif"),
+    ("dateConvention", "02/05/2031", "Invalid isoformat"),
+    ("montant", "15000,00", "point décimal"),
+    ("nature", "aide", "hors de la liste"),
+    ("datesPeriodeVersement", "2031-05-02 2031-06-01", "motif"),
+    ("idRAE", "123456", "plus de 5"),
+    ("notificationUE", "true", "booléen"),
+    ("pourcentageSubvention", "0", "inférieur"),
+    ("pourcentageSubvention", "1.5", "supérieur"),
+    ("objet", "", "obligatoire"),
+]
+
+
+def test_the_schema_rejects_bad_values(exported):
+    """One export, each column broken in turn: exactly one error, on that column."""
     schema = tableschema.load(SCHEMA_FILE)
     header, first, _second = parsed(exported)
-    row = list(first)
-    row[header.index(column)] = value
-    errors = tableschema.row_errors(schema, header, row)
-    assert len(errors) == 1 and errors[0].startswith(column) and message in errors[0]
+    for column, value, message in BAD_VALUES:
+        row = list(first)
+        row[header.index(column)] = value
+        errors = tableschema.row_errors(schema, header, row)
+        assert len(errors) == 1, (column, errors)
+        assert errors[0].startswith(column) and message in errors[0], (column, errors)
 
 
 def test_the_export_needs_the_granting_siret(people):
