@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from essor.innovation import actions
@@ -74,6 +74,7 @@ def items_strategy(draw):
     return result
 
 
+@settings(max_examples=60, deadline=None)
 @given(items_strategy())
 def test_weighted_score_stays_between_0_and_100(items):
     score = weighted_score(items)
@@ -85,6 +86,7 @@ def test_weighted_score_stays_between_0_and_100(items):
         assert subtotal is None or 0 <= subtotal <= 100
 
 
+@settings(max_examples=60, deadline=None)
 @given(items_strategy())
 def test_all_max_scores_100_and_all_zero_scores_0(items):
     if not items:
