@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -30,7 +32,9 @@ def test_default_grid_has_three_categories_four_questions_and_editable_criteria(
 
 
 def test_default_grid_is_idempotent(default_version):
-    call_command("load_default_grid", stdout=open("/dev/null", "w"))
+    out = io.StringIO()
+    call_command("load_default_grid", stdout=out)
+    assert out.getvalue().strip() == (f"grid={SLUG} version=1 categories=3 criteria=15 questions=4")
     assert ensure_default_grid() == default_version
     assert Grid.objects.filter(slug=SLUG).count() == 1
     assert default_version.grid.versions.count() == 1
