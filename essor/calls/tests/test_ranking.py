@@ -59,3 +59,15 @@ def test_envelope_counts_proposed_then_granted_amounts(people, call):
         Decimal("75000"),
     )
     assert envelope.proposed_share == pytest.approx(25.0)
+
+
+def test_the_committee_page_reads_a_fixed_number_of_queries(
+    client, people, call, django_assert_max_num_queries, settings
+):
+    settings.ROOT_URLCONF = "essor.calls.tests.urls"
+    for applicant in ("applicant", "other_applicant"):
+        reviewed(people, call, applicant, {"reviewer": 1, "other_reviewer": 2})
+    client.force_login(people["agent"])
+    with django_assert_max_num_queries(15):
+        response = client.get(f"/appels/gestion/appel/{call.slug}/comite/")
+    assert response.status_code == 200
