@@ -7,5 +7,6 @@ admin.site.index_title = "Administration"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("innovation/", include("essor.innovation.urls")),
     path("", include("essor.web.urls")),
 ]
