@@ -10,7 +10,7 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 
 from essor.territories.loaders import cog, datafrance
 
@@ -31,6 +31,12 @@ def summary(output: str) -> dict[str, str]:
             if sep:
                 pairs[key] = value
     return pairs
+
+
+def settle_constraints() -> None:
+    """Checks the deferred foreign keys of shared data now: otherwise PostgreSQL checks them
+    again at the end of every test (TestCase teardown), which costs about a second each."""
+    connection.check_constraints()
 
 
 def memoize(reader, copy):
@@ -60,6 +66,7 @@ def _read_sources_once():
 def france_load(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         output = run("load_referentials", no_nomenclatures=True)
+        settle_constraints()
         yield summary(output)
         transaction.set_rollback(True)
 
@@ -68,7 +75,7 @@ def france_load(django_db_setup, django_db_blocker):
 def module_savepoint(france_load, django_db_blocker):
     """A savepoint over France for data shared by one test module, rolled back at its end."""
     with django_db_blocker.unblock(), transaction.atomic():
-        yield
+        yield settle_constraints
         transaction.set_rollback(True)
 
 

@@ -16,7 +16,7 @@ def cog_dir(shared_data):
 
 @pytest.fixture(scope="module")
 def cog_module_load(module_savepoint, shared_data):
-    return summary(
+    output = summary(
         run(
             "load_referentials",
             cog=str(shared_data / "cog_2026_decoupage_administratif"),
@@ -25,6 +25,8 @@ def cog_module_load(module_savepoint, shared_data):
             no_nomenclatures=True,
         )
     )
+    module_savepoint()  # settles the deferred constraints
+    return output
 
 
 @pytest.fixture
