@@ -1,6 +1,7 @@
 """Forms check shape only (types, required fields, SIRET); rules across objects live in actions."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from essor.calls.enums import (
@@ -11,6 +12,7 @@ from essor.calls.enums import (
     Theme,
 )
 from essor.ess.enums import EssFamily
+from essor.innovation.models import GridVersion
 from essor.lib.identifiers import is_commune_code, is_valid_siret
 
 FAMILIES = [c for c in EssFamily.choices if c[0] != EssFamily.OUTSIDE]
@@ -60,11 +62,26 @@ class CallForm(forms.Form):
     envelope = forms.DecimalField(label=_("Enveloppe (€)"), min_value=0, decimal_places=2)
     opens_at = forms.DateTimeField(label=_("Ouverture (heure de Paris)"), widget=DateTimeInput())
     closes_at = forms.DateTimeField(label=_("Clôture (heure de Paris)"), widget=DateTimeInput())
+    grid_version = forms.ModelChoiceField(
+        label=_("Grille d'évaluation"),
+        queryset=GridVersion.objects.none(),
+        required=False,
+        empty_label=_("Grille par défaut (orientations CSESS 2017)"),
+    )
     required_documents = forms.CharField(
         label=_("Pièces obligatoires (une par ligne)"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
+
+    def __init__(self, *args, organisation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grid_version"].queryset = (
+            GridVersion.objects.filter(published_at__isnull=False)
+            .filter(Q(grid__organisation__isnull=True) | Q(grid__organisation=organisation))
+            .select_related("grid")
+            .order_by("grid__name", "-number")
+        )
 
     def clean_communes(self):
         codes = [c.strip() for c in self.cleaned_data["communes"].split(",") if c.strip()]

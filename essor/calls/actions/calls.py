@@ -59,7 +59,7 @@ def _unique_slug(title: str) -> str:
     return slug
 
 
-def _check_values(values: dict) -> None:
+def _check_values(values: dict, organisation) -> None:
     unknown = set(values) - set(CALL_FIELDS)
     if unknown:
         raise ValidationError(_("Champs non modifiables : %s") % ", ".join(sorted(unknown)))
@@ -78,6 +78,9 @@ def _check_values(values: dict) -> None:
     version = values.get("grid_version")
     if version is not None and not version.is_frozen:
         raise ValidationError(_("La grille choisie n'est pas publiée."))
+    owner = version.grid.organisation_id if version is not None else None
+    if owner is not None and owner != organisation.pk:
+        raise ValidationError(_("Cette grille appartient à une autre organisation."))
 
 
 def _changes(values: dict) -> dict:
@@ -92,7 +95,7 @@ def create_call(organisation, *, actor, communes=(), source: str = "web", **valu
     values.setdefault("grid_version", None)
     if values["grid_version"] is None:
         values["grid_version"] = default_grid_version(actor)
-    _check_values(values)
+    _check_values(values, organisation)
     call = Call.objects.create(
         organisation=organisation,
         slug=_unique_slug(values["title"]),
@@ -116,10 +119,14 @@ def update_call(call: Call, *, actor, communes=None, source: str = "web", **valu
     call = Call.objects.select_for_update().get(pk=call.pk)
     if call.status == CallStatus.CLOSED:
         raise ValidationError(_("Un appel clos ne peut plus être modifié."))
+    if "grid_version" in values and values["grid_version"] is None:
+        values["grid_version"] = default_grid_version(actor)
     if call.status == CallStatus.PUBLISHED and "grid_version" in values:
         if values["grid_version"] != call.grid_version:
             raise ValidationError(_("La grille d'un appel publié ne peut plus changer."))
-    _check_values({"opens_at": call.opens_at, "closes_at": call.closes_at, **values})
+    _check_values(
+        {"opens_at": call.opens_at, "closes_at": call.closes_at, **values}, call.organisation
+    )
     before = audit.snapshot(call, list(values))
     for name, value in values.items():
         setattr(call, name, value)

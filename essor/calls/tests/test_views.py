@@ -219,3 +219,42 @@ def test_reviewers_list_only_their_assignments(client, people, call):
     assert application.reference not in client.get(reverse("calls:my_reviews")).content.decode()
     client.force_login(people["reviewer"])
     assert application.reference in client.get(reverse("calls:my_reviews")).content.decode()
+
+
+def test_staff_may_choose_another_published_grid(client, people):
+    from essor.innovation import actions as grid_actions
+
+    grid = grid_actions.create_grid(
+        name="Grille locale",
+        slug="grille-locale",
+        organisation=people["org"],
+        actor=people["admin"],
+    )
+    version = grid.versions.get()
+    category = grid_actions.add_category(version, title="Ancrage local", actor=people["admin"])
+    grid_actions.add_criterion(
+        category,
+        label="Partenariats locaux",
+        scale=[{"value": 0, "label": "Aucun"}, {"value": 2, "label": "Forts"}],
+        actor=people["admin"],
+    )
+    grid_actions.publish_version(version, actor=people["admin"])
+    client.force_login(people["agent"])
+    form_page = client.get(reverse("calls:call_create", args=[people["org"].slug])).content.decode()
+    assert "Grille locale" in form_page
+    client.post(
+        reverse("calls:call_create", args=[people["org"].slug]),
+        {
+            "kind": "ami",
+            "title": "AMI tiers-lieux",
+            "envelope": "0",
+            "grid_version": version.pk,
+            "opens_at": "2020-01-01T08:00",
+            "closes_at": "2099-01-01T08:00",
+        },
+    )
+    call = Call.objects.get(title="AMI tiers-lieux")
+    assert call.grid_version == version
+    client.force_login(people["other_agent"])
+    other_page = client.get(reverse("calls:call_create", args=[people["other_org"].slug]))
+    assert "Grille locale" not in other_page.content.decode()

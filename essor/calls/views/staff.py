@@ -43,7 +43,7 @@ def _call_values(form: CallForm) -> dict:
 @signed_in
 def call_create(request, organisation_slug: str):
     organisation = get_object_or_404(_managed_organisations(request.user), slug=organisation_slug)
-    form = CallForm(request.POST or None)
+    form = CallForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         try:
             call = actions.create_call(
@@ -64,11 +64,11 @@ def call_create(request, organisation_slug: str):
 def call_edit(request, slug: str):
     call = managed_call(request, slug)
     initial = {
-        **{name: getattr(call, name) for name in actions.CALL_FIELDS if name != "grid_version"},
+        **{name: getattr(call, name) for name in actions.CALL_FIELDS},
         "communes": ", ".join(call.communes.values_list("code", flat=True)),
         "required_documents": "\n".join(call.required_documents),
     }
-    form = CallForm(request.POST or None, initial=initial)
+    form = CallForm(request.POST or None, initial=initial, organisation=call.organisation)
     if request.method == "POST" and form.is_valid():
         try:
             actions.update_call(
