@@ -1,7 +1,7 @@
 """Bulk writes from DuckDB tables into the application database, and the removal of a run's rows.
 
-PostgreSQL: DuckDB writes a CSV file that psycopg streams with COPY FROM STDIN. SQLite:
-executemany over batches fetched from DuckDB. Rows are written outside any transaction: they
+PostgreSQL: COPY FROM STDIN of CSV files written by DuckDB (pgcopy.py). SQLite: executemany over
+batches fetched from DuckDB. Rows are written outside any transaction: they
 stay invisible until their run becomes current.
 """
 
@@ -13,6 +13,7 @@ import numpy as np
 from django.db import connection, transaction
 
 from essor.sirene.models import Establishment, EstablishmentAggregate, ImportRun, LegalUnit
+from essor.sirene.pipeline import pgcopy
 
 BATCH = 50_000
 
@@ -32,42 +33,31 @@ AGGREGATE_COLUMNS = (
 )
 
 
-def _write(
+def _insert_sqlite(
     con: duckdb.DuckDBPyConnection,
     select_sql: str,
     table: str,
     columns: list[str],
-    work_dir: Path,
     advance: Callable[[int], None],
-) -> int:
-    names = ", ".join(columns)
-    if connection.vendor == "postgresql":
-        path = work_dir / f"copy-{table}.csv"
-        con.execute(f"COPY ({select_sql}) TO '{path}' (FORMAT csv, HEADER false)")
-        total = 0
-        try:
-            with connection.cursor() as cursor, path.open("rb") as handle:
-                with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT csv)") as copy:
-                    while block := handle.read(8 * 1024 * 1024):
-                        copy.write(block)
-                        lines = block.count(b"\n")
-                        total += lines
-                        advance(lines)
-        finally:
-            path.unlink(missing_ok=True)
-        return total
-    # SQLite: the raw sqlite3 connection, one transaction per batch (autocommit would commit
-    # every row). Dates are cast to ISO text in the SELECT: what Django stores.
+) -> None:
+    """The raw sqlite3 connection, one transaction per batch (autocommit would commit every
+    row). Dates are cast to ISO text in the SELECT: what Django stores."""
     result = con.execute(select_sql)
+    names = ", ".join(columns)
     sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['?'] * len(columns))})"
     connection.ensure_connection()
-    total = 0
     while rows := result.fetchmany(BATCH):
         with transaction.atomic():
             connection.connection.executemany(sql, rows)
-        total += len(rows)
         advance(len(rows))
-    return total
+
+
+def _load(con, jobs: list[tuple[str, str, list[str]]], work_dir: Path, advance) -> None:
+    if connection.vendor == "postgresql":
+        pgcopy.copy_tables(con, jobs, work_dir, advance)
+    else:
+        for select_sql, table, columns in jobs:
+            _insert_sqlite(con, select_sql, table, columns, advance)
 
 
 def _select(table: str, columns: list[str], run_id: int, dates: tuple[str, ...] = ()) -> str:
@@ -77,14 +67,14 @@ def _select(table: str, columns: list[str], run_id: int, dates: tuple[str, ...] 
 
 def write_all(con, run: ImportRun, work_dir: Path, advance: Callable[[int], None]) -> None:
     run_id = run.pk
-    _write(
+    legal_units = _select("out_ul", LEGAL_UNIT_COLUMNS, run_id, ("created_on",))
+    _load(
         con,
-        _select("out_ul", LEGAL_UNIT_COLUMNS, run_id, ("created_on",)),
-        LegalUnit._meta.db_table,
-        ["run_id", *LEGAL_UNIT_COLUMNS],
+        [(legal_units, LegalUnit._meta.db_table, ["run_id", *LEGAL_UNIT_COLUMNS])],
         work_dir,
         advance,
     )
+    # Establishments point to their legal unit: read back the ids just written.
     ids = list(LegalUnit.objects.filter(run=run).values_list("siren", "id"))
     con.execute("CREATE OR REPLACE TABLE ul_ids (siren VARCHAR, legal_unit_id BIGINT)")
     if ids:
@@ -93,22 +83,20 @@ def write_all(con, run: ImportRun, work_dir: Path, advance: Callable[[int], None
         "CREATE OR REPLACE TABLE out_etab_ids AS SELECT i.legal_unit_id, o.* "
         "FROM out_etab_geo o JOIN ul_ids i USING (siren)"
     )
-    _write(
-        con,
-        _select("out_etab_ids", ESTABLISHMENT_COLUMNS, run_id, ("created_on", "closed_on")),
-        Establishment._meta.db_table,
-        ["run_id", *ESTABLISHMENT_COLUMNS],
-        work_dir,
-        advance,
-    )
-    _write(
-        con,
-        _select("out_agg", AGGREGATE_COLUMNS, run_id),
-        EstablishmentAggregate._meta.db_table,
-        ["run_id", *AGGREGATE_COLUMNS],
-        work_dir,
-        advance,
-    )
+    dates = ("created_on", "closed_on")
+    jobs = [
+        (
+            _select("out_etab_ids", ESTABLISHMENT_COLUMNS, run_id, dates),
+            Establishment._meta.db_table,
+            ["run_id", *ESTABLISHMENT_COLUMNS],
+        ),
+        (
+            _select("out_agg", AGGREGATE_COLUMNS, run_id),
+            EstablishmentAggregate._meta.db_table,
+            ["run_id", *AGGREGATE_COLUMNS],
+        ),
+    ]
+    _load(con, jobs, work_dir, advance)
 
 
 def _bulk_ids(con, ids: list[tuple[str, int]]) -> None:
