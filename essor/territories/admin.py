@@ -17,28 +17,37 @@ from essor.territories.models import (
 SHAPE_READONLY = ["search_name", "lat", "lon", "bbox"]
 
 
+class ShapeAdmin(admin.ModelAdmin):
+    """Leaves the contour text out of list queries (it is only shown on the change form)."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if getattr(request, "resolver_match", None) and request.resolver_match.url_name.endswith(
+            "_changelist"
+        ):
+            queryset = queryset.defer("geometry")
+        return queryset
+
+
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(ShapeAdmin):
     list_display = ["code", "name", "siren", "population"]
     search_fields = ["code", "name", "search_name", "siren"]
-    readonly_fields = SHAPE_READONLY
 
 
 @admin.register(Departement)
-class DepartementAdmin(admin.ModelAdmin):
+class DepartementAdmin(ShapeAdmin):
     list_display = ["code", "name", "region", "siren", "population"]
     list_filter = ["region"]
     search_fields = ["code", "name", "search_name", "siren"]
     list_select_related = ["region"]
-    readonly_fields = SHAPE_READONLY
 
 
 @admin.register(Epci)
-class EpciAdmin(admin.ModelAdmin):
+class EpciAdmin(ShapeAdmin):
     list_display = ["siren", "name", "nature", "population"]
     list_filter = ["nature"]
     search_fields = ["siren", "name", "search_name"]
-    readonly_fields = SHAPE_READONLY
 
 
 class AliasInline(admin.TabularInline):
@@ -48,7 +57,7 @@ class AliasInline(admin.TabularInline):
 
 
 @admin.register(Commune)
-class CommuneAdmin(admin.ModelAdmin):
+class CommuneAdmin(ShapeAdmin):
     list_display = ["code", "name", "kind", "departement", "epci", "postal_codes", "population"]
     list_filter = ["kind", "departement"]
     search_fields = ["code", "name", "search_name", "postal_codes", "siren"]

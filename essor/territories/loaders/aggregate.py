@@ -25,7 +25,9 @@ def members(ref: Referential) -> dict[str, dict[str, list[str]]]:
     return groups
 
 
-def fill_aggregates(ref: Referential, wanted: dict[str, set[str]] | None = None) -> None:
+def fill_aggregates(
+    ref: Referential, wanted: dict[str, set[str]] | None = None, progress=None
+) -> None:
     """Sets `ref.populations` and the missing `ref.geometries` of EPCI, départements and régions
     (only the codes of `wanted[kind]` when given, to keep partial loads fast)."""
     groups = members(ref)
@@ -36,7 +38,8 @@ def fill_aggregates(ref: Referential, wanted: dict[str, set[str]] | None = None)
         codes = groups[kind].keys() if wanted is None else wanted.get(kind, set())
         known = ref.geometries.setdefault(kind, {})
         totals = ref.populations.setdefault(kind, {})
-        for code in codes:
+        codes = list(codes)
+        for code in progress(codes, f"union {kind}", len(codes)) if progress else codes:
             member_codes = groups[kind].get(code, [])
             totals.setdefault(code, sum(populations[m] or 0 for m in member_codes) or None)
             if code in known:

@@ -122,3 +122,13 @@ def test_unknown_departement_is_refused(france):
 def test_missing_cog_folder_gives_a_clear_error(db, tmp_path):
     with pytest.raises(CommandError, match="introuvable.*nowhere"):
         run("load_referentials", cog=str(tmp_path / "nowhere"), no_nomenclatures=True)
+
+
+def test_load_ends_with_the_nomenclatures_unless_told_not_to(france, monkeypatch):
+    import essor.nomenclatures.loader as loader
+
+    calls = []
+    monkeypatch.setattr(loader, "load_nomenclatures", lambda stdout: calls.append(stdout))
+    run("load_referentials", departements="44")
+    run("load_referentials", departements="44", no_nomenclatures=True)
+    assert len(calls) == 1

@@ -55,10 +55,11 @@ class Command(BaseCommand):
             ref = self.read(source, options["cog"], options["contours"])
             if scope:
                 restricted = ref.restrict(scope)
-                aggregate.fill_aggregates(ref, aggregate.wanted_codes(restricted))
+                wanted = aggregate.wanted_codes(restricted)
+                aggregate.fill_aggregates(ref, wanted, progress=self.progress)
                 ref = ref.restrict(scope)
             else:
-                aggregate.fill_aggregates(ref)
+                aggregate.fill_aggregates(ref, progress=self.progress)
             counts = self.write(ref, scope, options["dry_run"], started)
         except ReferentialError as exc:
             raise CommandError(str(exc)) from exc
