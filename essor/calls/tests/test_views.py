@@ -10,6 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from essor.accounts.models import AuditEntry
+from essor.calls import uploads
 from essor.calls.actions import calls as call_actions
 from essor.calls.actions import instruction
 from essor.calls.enums import ApplicationState as S
@@ -258,3 +259,17 @@ def test_staff_may_choose_another_published_grid(client, people):
     client.force_login(people["other_agent"])
     other_page = client.get(reverse("calls:call_create", args=[people["other_org"].slug]))
     assert "Grille locale" not in other_page.content.decode()
+
+
+def test_a_document_is_served_as_an_attachment_that_browsers_do_not_sniff(client, people, call):
+    application = f.submitted(call, people["applicant"])
+    document = application.documents.get()
+    client.force_login(people["agent"])
+    response = client.get(reverse("calls:document", args=[document.pk]))
+    assert b"".join(response.streaming_content) == f.PDF
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    response.close()
+    uploads.path_of(document.stored_name).unlink()
+    assert client.get(reverse("calls:document", args=[document.pk])).status_code == 404

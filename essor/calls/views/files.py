@@ -1,7 +1,7 @@
 """Uploaded files and the SCDL export."""
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from essor.accounts.models import Organisation
@@ -16,8 +16,11 @@ def document(request, pk: int):
     visible = Application.objects.visible_to(request.user)
     doc = get_object_or_404(ApplicationDocument, pk=pk, application__in=visible)
     require(perms.can_view_document(request.user, doc))
+    path = uploads.path_of(doc.stored_name)
+    if not path.is_file():
+        raise Http404
     response = FileResponse(
-        uploads.path_of(doc.stored_name).open("rb"),
+        path.open("rb"),
         content_type=doc.content_type,
         as_attachment=True,
         filename=doc.original_name,
