@@ -273,3 +273,11 @@ def test_a_document_is_served_as_an_attachment_that_browsers_do_not_sniff(client
     response.close()
     uploads.path_of(document.stored_name).unlink()
     assert client.get(reverse("calls:document", args=[document.pk])).status_code == 404
+
+
+def test_the_admin_lists_calls_read_only(client, people, call):
+    superuser = f.user("root@exemple.fr", is_staff=True, is_superuser=True)
+    client.force_login(superuser)
+    page = client.get("/admin/calls/call/")
+    assert page.status_code == 200 and call.title in page.content.decode()
+    assert client.get("/admin/calls/call/add/").status_code == 403
