@@ -14,6 +14,9 @@ or gzipped:
 `communes.geojson`, `arrondissements_municipaux.geojson`, `epci.geojson` (code = SIREN),
 `departements.geojson`, `regions.geojson`, plain or gzipped. A directory means the files inside;
 a single file or URL is recognised by its name.
+
+A URL ending with "/" (or naming one of the files) is a base URL: each file above is fetched from
+it (plain, then .gz), e.g. https://unpkg.com/@etalab/decoupage-administratif@6.0.0/data/.
 """
 
 import csv
@@ -42,6 +45,14 @@ CONTOUR_FILES = {
     "departement": ("departements.geojson",),
     "region": ("regions.geojson",),
 }
+COG_FILES = [
+    "communes.json",
+    "epci.json",
+    "departements.json",
+    "regions.json",
+    "collectivites_departementales_siren.csv",
+    "collectivites_regionales_siren.csv",
+]
 CODE_PROPERTIES = ("code", "code_insee", "insee", "codgeo", "siren")
 
 
@@ -57,8 +68,7 @@ def required_file(directory: Path, stem: str) -> Path:
 
 
 def read_referential(location: str) -> Referential:
-    with files.local_path(location) as path:
-        directory = path if path.is_dir() else path.parent
+    with files.local_folder(location, COG_FILES) as directory:
         ref = Referential(source=f"cog:{location}")
         read_regions_and_departements(ref, directory)
         read_epcis(ref, directory)
@@ -176,7 +186,10 @@ def departement_of(row: dict, ref: Referential, path: Path) -> str:
 
 def read_contours(ref: Referential, location: str) -> None:
     """Adds the geometries of the contour files at `location` to `ref.geometries`."""
-    with files.local_path(location) as path:
+    stems = [stem for names in CONTOUR_FILES.values() for stem in names]
+    single_file = str(location).endswith((".geojson", ".geojson.gz", ".json", ".json.gz"))
+    opener = files.local_path(location) if single_file else files.local_folder(location, stems)
+    with opener as path:
         if path.is_dir():
             found = [
                 (kind, f)

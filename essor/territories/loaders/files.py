@@ -35,15 +35,42 @@ def local_path(location: str | Path) -> Iterator[Path]:
     name = location.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0] or "download"
     with tempfile.TemporaryDirectory(prefix="essor-territories-") as tmp:
         target = Path(tmp) / name
-        try:
-            with (
-                urllib.request.urlopen(location, timeout=120) as response,
-                target.open("wb") as out,
-            ):
-                shutil.copyfileobj(response, out)
-        except (urllib.error.URLError, OSError, ValueError) as exc:
-            raise ReferentialError(f"Téléchargement impossible de {location} : {exc}") from exc
+        fetch(location, target)
         yield target
+
+
+@contextlib.contextmanager
+def local_folder(location: str | Path, names: list[str]) -> Iterator[Path]:
+    """A local folder holding the `names` found at `location`: the folder itself, the folder of
+    a file, or a temporary folder where each name (plain or .gz) is fetched from a base URL
+    (e.g. https://unpkg.com/@etalab/decoupage-administratif/data/); absent names are skipped."""
+    location = str(location)
+    if not is_url(location):
+        with local_path(location) as path:
+            yield path if path.is_dir() else path.parent
+        return
+    base = location if location.endswith("/") else location.rsplit("/", 1)[0] + "/"
+    with tempfile.TemporaryDirectory(prefix="essor-territories-") as tmp:
+        for name in names:
+            for suffix in ("", ".gz"):
+                if fetch(base + name + suffix, Path(tmp) / (name + suffix), missing_ok=True):
+                    break
+        yield Path(tmp)
+
+
+def fetch(url: str, target: Path, *, missing_ok: bool = False) -> bool:
+    """Downloads `url` to `target`; False when absent (HTTP 404) and `missing_ok`."""
+    try:
+        with urllib.request.urlopen(url, timeout=120) as response, target.open("wb") as out:
+            shutil.copyfileobj(response, out)
+    except urllib.error.HTTPError as exc:
+        target.unlink(missing_ok=True)
+        if missing_ok and exc.code == 404:
+            return False
+        raise ReferentialError(f"Téléchargement impossible de {url} : {exc}") from exc
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        raise ReferentialError(f"Téléchargement impossible de {url} : {exc}") from exc
+    return True
 
 
 def open_binary(path: Path) -> BinaryIO:

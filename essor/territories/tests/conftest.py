@@ -6,7 +6,9 @@ that is rolled back when the package's tests end; each test still runs in its ow
 """
 
 import functools
+import http.server
 import io
+import threading
 
 import pytest
 from django.core.management import call_command
@@ -89,3 +91,16 @@ def france(france_load, db):
 def occitanie_qpv(france, shared_data):
     path = shared_data / "qpv_2015_occitanie" / "qpv_2015_occitanie.geojson"
     return summary(run("import_qpv", str(path)))
+
+
+@pytest.fixture
+def http_server(shared_data):
+    """A local HTTP server over ../shared/data, for the URL sources."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(shared_data))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()

@@ -94,3 +94,23 @@ def test_truncated_gzip_is_refused_and_nothing_is_written(france, cog_dir, tmp_p
     with pytest.raises(CommandError, match="communes.json.gz"):
         run("load_referentials", cog=str(tmp_path), no_nomenclatures=True)
     assert Commune.objects.get(code="44109").name == before
+
+
+def test_cog_and_contours_load_from_base_urls(france, http_server):
+    output = summary(
+        run(
+            "load_referentials",
+            cog=f"{http_server}/cog_2026_decoupage_administratif/",
+            contours=f"{http_server}/contours_admin_2025_simplifies/departements.geojson",
+            departements="44",
+            no_nomenclatures=True,
+        )
+    )
+    assert output["source"] == f"cog:{http_server}/cog_2026_decoupage_administratif/"
+    assert Commune.objects.get(code="44109").siren == "214401093"
+    assert Departement.objects.get(code="44").geometry
+
+
+def test_unreachable_url_gives_a_clear_error(france, http_server):
+    with pytest.raises(CommandError, match="absent de"):
+        run("load_referentials", cog=f"{http_server}/nothing-here/", no_nomenclatures=True)

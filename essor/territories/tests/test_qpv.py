@@ -99,3 +99,8 @@ def test_unknown_generation_prefix_is_refused(france, qpv_file, tmp_path):
 def test_missing_qpv_file_gives_a_clear_error(db, tmp_path):
     with pytest.raises(CommandError, match="introuvable"):
         run("import_qpv", str(tmp_path / "absent.geojson"))
+
+
+def test_qpv_file_loads_from_a_url(france, http_server):
+    url = f"{http_server}/qpv_2015_occitanie/qpv_2015_occitanie.geojson"
+    assert summary(run("import_qpv", url))["qpv"] == "105"
