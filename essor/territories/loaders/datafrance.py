@@ -142,7 +142,6 @@ def read_communes(
     rows = read_table("communes", columns)
     postal = postal_codes_by_commune_id()
     by_id = {r["id"]: r for r in rows}
-    geometry_codes, geometry_hex = [], []
     for row in rows:
         if row["type"] != "COM":
             continue
@@ -156,9 +155,6 @@ def read_communes(
             population=population(row),
             postal_codes=postal.get(row["id"], []),
         )
-        if value(row, "geometry"):
-            geometry_codes.append(code)
-            geometry_hex.append(row["geometry"])
     for row in rows:
         parent = current_parent(row, by_id)
         if row["type"] == "ARM" and parent:
@@ -176,15 +172,21 @@ def read_communes(
             parent_record.postal_codes = sorted(
                 {*parent_record.postal_codes, *postal.get(row["id"], [])}
             )
-            if value(row, "geometry"):
-                geometry_codes.append(row["code"])
-                geometry_hex.append(row["geometry"])
         elif row["type"] in ALIAS_KINDS and parent and row["code"] not in ref.communes:
             ref.aliases[row["code"]] = AliasRecord(
                 row["code"], commune_name(row), ALIAS_KINDS[row["type"]], parent["code"]
             )
-    geometries = shapely.from_wkb(np.array(geometry_hex, dtype=object), on_invalid="ignore")
-    ref.geometries["commune"] = dict(zip(geometry_codes, geometries, strict=True))
+    ref.geometries["commune"] = commune_geometries(rows)
+
+
+def commune_geometries(rows: list[dict[str, str]] | None = None) -> dict[str, shapely.Geometry]:
+    """{code: geometry} of the communes and arrondissements municipaux that have a contour."""
+    if rows is None:
+        rows = read_table("communes", {"code", "type", "geometry"})
+    kept = [r for r in rows if r["type"] in ("COM", "ARM") and value(r, "geometry")]
+    hex_values = np.array([r["geometry"] for r in kept], dtype=object)
+    geometries = shapely.from_wkb(hex_values, on_invalid="ignore") if kept else []
+    return {r["code"]: g for r, g in zip(kept, geometries, strict=True) if g is not None}
 
 
 def current_parent(row: dict[str, str], by_id: dict[str, dict[str, str]]) -> dict | None:

