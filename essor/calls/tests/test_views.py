@@ -270,7 +270,6 @@ def test_a_document_is_served_as_an_attachment_that_browsers_do_not_sniff(client
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["X-Content-Type-Options"] == "nosniff"
-    response.close()
     uploads.path_of(document.stored_name).unlink()
     assert client.get(reverse("calls:document", args=[document.pk])).status_code == 404
 
