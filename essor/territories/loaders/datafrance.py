@@ -176,13 +176,15 @@ def read_communes(
             ref.aliases[row["code"]] = AliasRecord(
                 row["code"], commune_name(row), ALIAS_KINDS[row["type"]], parent["code"]
             )
-    ref.geometries["commune"] = commune_geometries(rows)
+    ref.geometries["commune"] = geometries_of(rows)
 
 
-def commune_geometries(rows: list[dict[str, str]] | None = None) -> dict[str, shapely.Geometry]:
+def commune_geometries() -> dict[str, shapely.Geometry]:
     """{code: geometry} of the communes and arrondissements municipaux that have a contour."""
-    if rows is None:
-        rows = read_table("communes", {"code", "type", "geometry"})
+    return geometries_of(read_table("communes", {"code", "type", "geometry"}))
+
+
+def geometries_of(rows: list[dict[str, str]]) -> dict[str, shapely.Geometry]:
     kept = [r for r in rows if r["type"] in ("COM", "ARM") and value(r, "geometry")]
     hex_values = np.array([r["geometry"] for r in kept], dtype=object)
     geometries = shapely.from_wkb(hex_values, on_invalid="ignore") if kept else []

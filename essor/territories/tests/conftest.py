@@ -59,6 +59,9 @@ def _read_sources_once():
         patch.setattr(
             datafrance, "read_referential", memoize(datafrance.read_referential, lambda r: r.copy())
         )
+        patch.setattr(
+            datafrance, "commune_geometries", memoize(datafrance.commune_geometries, dict)
+        )
         patch.setattr(cog, "read_referential", memoize(cog.read_referential, lambda r: r.copy()))
         patch.setattr(cog, "read_contour_file", memoize(cog.read_contour_file, dict))
         yield

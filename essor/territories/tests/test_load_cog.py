@@ -63,15 +63,6 @@ def test_contour_files_are_used_for_communes_and_epci(cog_load):
     assert Epci.objects.get(siren="244400404").geometry
 
 
-def test_cog_load_from_a_single_gzipped_file_folder(france, cog_dir, tmp_path):
-    for name in ("regions.json", "departements.json"):
-        (tmp_path / name).write_bytes((cog_dir / name).read_bytes())
-    for name in ("communes.json.gz", "epci.json.gz"):
-        (tmp_path / name).write_bytes((cog_dir / name).read_bytes())
-    output = summary(run("load_referentials", cog=str(tmp_path), departements="85"))
-    assert int(output["communes"]) > 200
-
-
 def test_missing_cog_file_names_the_file(france, tmp_path):
     (tmp_path / "regions.json").write_text("[]")
     with pytest.raises(CommandError, match="departements.json.*absent"):
