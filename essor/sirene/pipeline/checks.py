@@ -25,16 +25,23 @@ def _digit_sum(number: str, width: int) -> str:
     return " + ".join(f"(({number} // {10**k}) % 10)" for k in range(width))
 
 
+# The staging SELECTs compute `<col>_n = TRY_CAST(<col> AS BIGINT)` once per row: repeating the
+# cast in each of the 14 digit terms made the check 5x slower.
+def number_sql(col: str) -> str:
+    return f"TRY_CAST({col} AS BIGINT) AS {col}_n"
+
+
 def siren_ok(col: str = "siren") -> str:
-    number = f"TRY_CAST({col} AS UBIGINT)"
+    number = f"{col}_n"
     return f"(regexp_full_match({col}, '[0-9]{{9}}') AND ({_luhn_sum(number, 9)}) % 10 = 0)"
 
 
 def siret_ok(col: str = "siret") -> str:
-    number = f"TRY_CAST({col} AS UBIGINT)"
+    number = f"{col}_n"
     return (
-        f"(regexp_full_match({col}, '[0-9]{{14}}') AND CASE WHEN {col}[1:9] = '{LA_POSTE_SIREN}' "
-        f"THEN ({_digit_sum(number, 14)}) % 5 = 0 ELSE ({_luhn_sum(number, 14)}) % 10 = 0 END)"
+        f"(regexp_full_match({col}, '[0-9]{{14}}') AND CASE WHEN {number} // 100000 = "
+        f"{int(LA_POSTE_SIREN)} THEN ({_digit_sum(number, 14)}) % 5 = 0 "
+        f"ELSE ({_luhn_sum(number, 14)}) % 10 = 0 END)"
     )
 
 

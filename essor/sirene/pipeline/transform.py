@@ -9,7 +9,7 @@ import duckdb
 
 from essor.ess.rules import STATUTORY_FAMILIES
 from essor.sirene.pipeline import refs
-from essor.sirene.pipeline.checks import ETAB_RULES, UL_RULES, reason_sql
+from essor.sirene.pipeline.checks import ETAB_RULES, UL_RULES, number_sql, reason_sql
 from essor.sirene.pipeline.read import quote_ident as q
 
 ND = "'[ND]'"
@@ -57,7 +57,8 @@ def stage_legal_units(con: duckdb.DuckDBPyConnection, source_sql: str, columns: 
         f"""CREATE OR REPLACE TABLE ul AS
         SELECT {narrow}, reject_rule, {detail} FROM (
           SELECT *, {reason_sql(UL_RULES)} AS reject_rule, {_ul_candidate()} AS candidate
-          FROM (SELECT {", ".join(q(c) for c in columns)} FROM {source_sql}))"""
+          FROM (SELECT {", ".join(q(c) for c in columns)}, {number_sql("siren")}
+                FROM {source_sql}))"""
     )
     con.execute("CREATE OR REPLACE VIEW ul_valid AS SELECT * FROM ul WHERE reject_rule IS NULL")
 
@@ -121,7 +122,7 @@ def stage_establishments(
             {_employer("caractereEmployeurEtablissement")} AS employer,
             TRY_CAST(left(dateDernierTraitementEtablissement, 10) AS DATE) AS last_processed,
             siren IN (SELECT siren FROM ul_ess) AS is_ess
-          FROM (SELECT {raw} FROM {source_sql}))"""
+          FROM (SELECT {raw}, {number_sql("siret")} FROM {source_sql}))"""
     )
 
 
