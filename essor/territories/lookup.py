@@ -78,8 +78,11 @@ def commune_index() -> dict[str, CommuneRef]:
 
 
 def qpv_geometries() -> list[tuple[str, shapely.Geometry]]:
-    """[(QPV code, full-precision geometry)] of every QPV that has one (WGS84)."""
-    rows = Qpv.objects.exclude(full_geometry="").values_list("code", "full_geometry", "geometry")
+    """[(QPV code, geometry)] of every QPV with a contour, sorted by code (WGS84): the
+    full-precision contour, or the simplified one for rows imported without it."""
+    rows = Qpv.objects.exclude(full_geometry="", geometry="").values_list(
+        "code", "full_geometry", "geometry"
+    )
     codes, texts = [], []
     for code, full, simplified in rows.order_by("code"):
         codes.append(code)

@@ -132,3 +132,19 @@ def test_load_ends_with_the_nomenclatures_unless_told_not_to(france, monkeypatch
     run("load_referentials", departements="44")
     run("load_referentials", departements="44", no_nomenclatures=True)
     assert len(calls) == 1
+
+
+def test_vanished_communes_are_deleted_unless_something_refers_to_them(france):
+    from essor.territories.actions import create_perimeter
+
+    nantes = Commune.objects.get(code="44109")
+    for code in ("44998", "44999"):
+        Commune.objects.create(
+            code=code, name=f"Ancienne {code}", kind=CommuneKind.COMMUNE, departement_id="44"
+        )
+    create_perimeter("Souvenir", ["44998", nantes.code], actor=None)
+    output = summary(run("load_referentials", departements="44", no_nomenclatures=True))
+    assert output["deleted_commune"] == "1" and output["kept_stale_commune"] == "1"
+    assert list(
+        Commune.objects.filter(code__in=["44998", "44999"]).values_list("code", flat=True)
+    ) == ["44998"]
