@@ -8,5 +8,6 @@ admin.site.index_title = "Administration"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("innovation/", include("essor.innovation.urls")),
+    path("appels/", include("essor.calls.urls")),
     path("", include("essor.web.urls")),
 ]
