@@ -112,7 +112,16 @@ def _swap(run: ImportRun) -> None:
         run.status = RunStatus.SUCCEEDED
         run.finished_at = timezone.now()
         run.save()
-    load.delete_rows(list(ImportRun.objects.exclude(pk=run.pk).values_list("pk", flat=True)))
+
+
+def _purge_older(run: ImportRun) -> None:
+    """After the swap the new data is online: a failure here must not fail the run. Rows left
+    behind belong to non-current runs and are removed at the next start."""
+    try:
+        load.delete_rows(list(ImportRun.objects.exclude(pk=run.pk).values_list("pk", flat=True)))
+    except Exception as exc:  # noqa: BLE001 - reported, cleaned at next start
+        run.message += f" Anciennes lignes non supprimées ({exc}) : nettoyage au prochain import."
+        run.save(update_fields=["message"])
 
 
 def _fail(run: ImportRun, status: str, message: str) -> None:
@@ -175,7 +184,7 @@ def _run(ul_path, etab_path, force, dry_run, progress, stdout, passage_table, wo
             _fail(run, RunStatus.REFUSED, str(exc))
         raise
     except BaseException as exc:  # KeyboardInterrupt included: never leave partial rows
-        if not dry_run:
+        if not dry_run and not run.is_current:
             _fail(run, RunStatus.FAILED, str(exc) or type(exc).__name__)
         raise
     finally:
@@ -241,6 +250,7 @@ def _execute(con, run, steps, sources, ul_path, etab_path, force, dry_run, passa
         load.write_all(con, run, work_dir, advance)
     with steps.step("bascule", "Mise en ligne"):
         _swap(run)
+        _purge_older(run)
     run.save(update_fields=["step_durations"])
 
 

@@ -15,9 +15,9 @@ from essor.sirene.pipeline.read import quote_ident as q
 ND = "'[ND]'"
 
 
-def _clean(columns: list[str]) -> str:
-    """Every column as VARCHAR, with the `[ND]` placeholder of non-diffusible fields as NULL."""
-    return ", ".join(f"nullif(CAST({q(c)} AS VARCHAR), {ND}) AS {q(c)}" for c in columns)
+def _as_text(columns: list[str]) -> str:
+    """Every column as VARCHAR (a no-op for CSV; Parquet files may carry typed columns)."""
+    return ", ".join(f"CAST({q(c)} AS VARCHAR) AS {q(c)}" for c in columns)
 
 
 def _employer(col: str) -> str:
@@ -57,7 +57,7 @@ def stage_legal_units(con: duckdb.DuckDBPyConnection, source_sql: str, columns: 
         f"""CREATE OR REPLACE TABLE ul AS
         SELECT {narrow}, reject_rule, {detail} FROM (
           SELECT *, {reason_sql(UL_RULES)} AS reject_rule, {_ul_candidate()} AS candidate
-          FROM (SELECT {", ".join(q(c) for c in columns)}, {number_sql("siren")}
+          FROM (SELECT {_as_text(columns)}, {number_sql("siren")}
                 FROM {source_sql}))"""
     )
     con.execute("CREATE OR REPLACE VIEW ul_valid AS SELECT * FROM ul WHERE reject_rule IS NULL")
@@ -107,7 +107,7 @@ def stage_establishments(
     )
     checked = ("siret", "dateCreationEtablissement", "dateDebut")
     kept = ", ".join(f"CASE WHEN {keep} THEN {q(c)} END AS {q(c)}" for c in checked)
-    raw = ", ".join(q(c) for c in columns)
+    raw = _as_text(columns)
     con.execute(
         f"""CREATE OR REPLACE TABLE etab AS
         SELECT siren, {kept}, reject_rule, commune_raw, naf_division, workforce_band, state,

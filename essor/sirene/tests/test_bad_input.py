@@ -220,3 +220,22 @@ def test_zip_gz_and_parquet_give_the_same_counts(db, tmp_path, ul_file, etab_fil
         results.append((run.establishments_read, run.establishments_kept, aggregates))
     assert run.sources[1]["format"] == "parquet"
     assert all(result == results[0] for result in results)
+
+
+def test_failure_after_the_swap_keeps_the_new_run_online(previous, monkeypatch, ul_file, etab_file):
+    real = load.delete_rows
+    old_run = previous[0]
+
+    def fail_on_old_rows(run_ids):
+        if old_run.pk in run_ids:
+            raise RuntimeError("disque plein")
+        real(run_ids)
+
+    monkeypatch.setattr(load, "delete_rows", fail_on_old_rows)
+    run = run_import(ul_file, etab_file, progress=False)
+    assert ImportRun.objects.current() == run and run.status == RunStatus.SUCCEEDED
+    assert "nettoyage au prochain import" in run.message
+    assert EstablishmentAggregate.objects.filter(run=old_run).exists()
+    monkeypatch.setattr(load, "delete_rows", real)
+    run_import(ul_file, etab_file, progress=False)
+    assert not EstablishmentAggregate.objects.filter(run=old_run).exists()
