@@ -73,4 +73,5 @@ def test_staff_reach_the_admin_and_the_import_runs(live_server, page, nantes):
     page.fill("#id_password", "motdepasse-solide")
     page.click("input[type=submit]")
     page.get_by_role("link", name=re.compile("Imports Sirene")).click()
-    assert "Réussi" in page.content()
+    page.wait_for_url(re.compile("/admin/sirene/importrun/"))
+    page.get_by_text("Réussi").first.wait_for()
