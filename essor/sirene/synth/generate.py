@@ -3,7 +3,7 @@
 import json
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from essor.sirene.synth import profiles
-from essor.sirene.synth.geography import PerimeterError, load_communes
+from essor.sirene.synth.geography import SynthError, load_communes
 from essor.sirene.synth.model import ess_unit_probability, make_chunk
 from essor.sirene.synth.render import (
     ESTABLISHMENT_SCHEMA,
@@ -75,9 +75,9 @@ def generate(
     progress: bool = True,
 ) -> SynthResult:
     if fmt not in FORMATS:
-        raise ValueError(_("Format inconnu : %(fmt)s (csv ou parquet)") % {"fmt": fmt})
+        raise SynthError(_("Format inconnu : %(fmt)s (csv ou parquet)") % {"fmt": fmt})
     if not 1 <= establishments_count <= MAX_ESTABLISHMENTS:
-        raise PerimeterError(
+        raise SynthError(
             _("Le nombre d'établissements doit être compris entre 1 et %(max)d")
             % {"max": MAX_ESTABLISHMENTS}
         )
@@ -152,7 +152,3 @@ def write_manifest(out_dir: Path, result: SynthResult) -> Path:
     path = out_dir / MANIFEST_NAME
     path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return path
-
-
-def result_dict(result: SynthResult) -> dict:
-    return asdict(result)

@@ -33,7 +33,11 @@ METROPOLE_CRS = 2154
 _ARRONDISSEMENT_NAME = re.compile(r"^(.*?) (\d+)(?:er|e|ème)? arrondissement$", re.IGNORECASE)
 
 
-class PerimeterError(ValueError):
+class SynthError(ValueError):
+    """A request the generator cannot serve; the message is in French, for the user."""
+
+
+class PerimeterError(SynthError):
     pass
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from essor.sirene.synth import generate
-from essor.sirene.synth.geography import PerimeterError
+from essor.sirene.synth.geography import SynthError
 from essor.sirene.synth.writers import FORMATS
 
 
@@ -43,6 +43,6 @@ class Command(BaseCommand):
                 fmt=options["format"],
                 progress=not options["no_progress"],
             )
-        except PerimeterError as error:
+        except SynthError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"out={Path(options['out'])} {result.summary()}")

@@ -263,6 +263,14 @@ def test_unknown_perimeter_is_refused_in_french(communes, tmp_path):
         )  # fmt: skip
 
 
+def test_too_many_establishments_are_refused(communes, tmp_path):
+    with pytest.raises(CommandError, match="nombre d'établissements"):
+        call_command(
+            "synth_sirene", "--perimeter", "FR", "--establishments", "0", "--out",
+            str(tmp_path / "x"), "--no-progress",
+        )  # fmt: skip
+
+
 def test_bench_script_shows_its_help():
     done = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "run.py"), "--help"],
