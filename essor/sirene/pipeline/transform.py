@@ -171,7 +171,8 @@ def build_legal_units(con: duckdb.DuckDBPyConnection) -> None:
           coalesce(left(x.family, 12), '') AS family,
           coalesce(x.in_statistique, false) AS in_statistique,
           coalesce(x.in_loi2014, false) AS in_loi2014
-        FROM (SELECT DISTINCT ON (siren) * FROM ul_valid) u JOIN ul_ess x USING (siren)
+        FROM (SELECT DISTINCT ON (siren) * FROM ul_valid
+              WHERE siren IN (SELECT siren FROM ul_ess)) u JOIN ul_ess x USING (siren)
         LEFT JOIN (SELECT DISTINCT ON (siren) * FROM ess_lists) l USING (siren)"""
     )
 
@@ -182,10 +183,10 @@ def build_establishments(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         """CREATE OR REPLACE TABLE out_etab AS
         WITH d AS (
-          SELECT e.*, u.name AS ul_name, u.sigle AS ul_sigle,
+          SELECT e.rowid AS k, e.*, u.name AS ul_name, u.sigle AS ul_sigle,
                  (coalesce(e.statutDiffusionEtablissement, '') = 'P' OR u.diffusion = 'P') AS partial
           FROM etab e JOIN out_ul u USING (siren) WHERE e.reject_rule IS NULL AND e.is_ess)
-        SELECT row_number() OVER () AS k, d.siret, d.siren,
+        SELECT d.k, d.siret, d.siren,
           coalesce(left(d.statutDiffusionEtablissement, 1), '') AS diffusion,
           d.ul_name AS name,
           left(concat_ws(' ', d.enseigne1Etablissement, d.enseigne2Etablissement,
