@@ -239,3 +239,19 @@ def test_failure_after_the_swap_keeps_the_new_run_online(previous, monkeypatch, 
     monkeypatch.setattr(load, "delete_rows", real)
     run_import(ul_file, etab_file, progress=False)
     assert not EstablishmentAggregate.objects.filter(run=old_run).exists()
+
+
+def test_broken_legal_unit_rows_are_rejected(db, tmp_path, ul_file, etab_file):
+    header, rows = read_rows(ul_file)
+    rows[10]["siren"] = "123456789"  # fails the check digit
+    rows[20]["dateCreationUniteLegale"] = "31/12/1999"
+    ul = write_rows(tmp_path / "ul.csv", header, rows)
+    run = run_import(ul, etab_file, progress=False)
+    assert run.rejected["unites_legales"] == {"siren_invalide": 1, "date_invalide": 1}
+    assert run.legal_units_read == len(rows)
+    with open(run.rejects_file, encoding="utf-8") as handle:
+        listed = [row for row in csv.DictReader(handle) if row["file"] == str(ul)]
+    assert {(row["line"], row["column"], row["value"]) for row in listed} == {
+        ("12", "siren", "123456789"),
+        ("22", "dateCreationUniteLegale", "31/12/1999"),
+    }
