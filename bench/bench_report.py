@@ -24,6 +24,27 @@ def _int(value: int) -> str:
     return f"{value:,}".replace(",", " ")
 
 
+def _import_steps(runs: dict, combos: list[tuple[int, str]]) -> list[str]:
+    """Seconds per step of essor's import (`ImportRun.step_durations`), one row per run."""
+    imports = [(size, fmt, runs.get(f"{size}|{fmt}|import")) for size, fmt in combos]
+    imports = [(size, fmt, run) for size, fmt, run in imports if run and run.get("step_durations")]
+    if not imports:
+        return []
+    names = list(imports[-1][2]["step_durations"])
+    lines = [
+        "",
+        "### Where essor's import spends its time (s, from `ImportRun.step_durations`)",
+        "",
+        "| Établissements | Format | " + " | ".join(names) + " |",
+        "|---:|---|" + "---:|" * len(names),
+    ]
+    for size, fmt, run in imports:
+        durations = run["step_durations"]
+        cells = " | ".join(f"{durations.get(name, 0):.1f}" for name in names)
+        lines.append(f"| {_int(size)} | {fmt} | {cells} |")
+    return lines
+
+
 def render(store: dict, national_rows: int) -> str:
     runs = store.get("runs", {})
     combos = sorted({(int(k.split("|")[0]), k.split("|")[1]) for k in runs})
@@ -51,6 +72,7 @@ def render(store: dict, national_rows: int) -> str:
             f"| {_ratio(get['import'], get['floor'])} | {_ratio(get['pandas'], get['floor'])} "
             f"| {_int(round(rate)) if rate else '—'} |"
         )
+    lines += _import_steps(runs, combos)
     lines += ["", "## Extrapolation to a national import", ""]
     csv_sizes = [size for size, fmt in combos if fmt == "csv"]
     if csv_sizes:
