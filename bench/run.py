@@ -165,7 +165,8 @@ def main(argv=None) -> int:
 
     for size in sizes:
         for fmt in formats:
-            data = work / "data" / f"{fmt}-{size}-s{options.seed}"
+            area = "" if options.perimeter == "FR" else "-" + options.perimeter.replace(":", "_")
+            data = work / "data" / f"{fmt}-{size}-s{options.seed}{area}"
             ul, etab = (
                 data / f"StockUniteLegale_utf8.{fmt}",
                 data / f"StockEtablissement_utf8.{fmt}",

@@ -98,11 +98,12 @@ def test_headers_are_those_of_the_official_files(communes, tmp_path, shared_data
     assert [c for c in ul_header if c in real_ul] == real_ul
 
 
-def test_same_seed_gives_same_bytes_and_another_seed_differs(communes, tmp_path):
-    _r, first = synth(tmp_path, seed=7, name="a")
-    _r, again = synth(tmp_path, seed=7, name="b")
-    _r, other = synth(tmp_path, seed=8, name="c")
-    for name in ("StockUniteLegale_utf8.csv", "StockEtablissement_utf8.csv"):
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_same_seed_gives_same_bytes_and_another_seed_differs(communes, tmp_path, fmt):
+    _r, first = synth(tmp_path, seed=7, fmt=fmt, name="a")
+    _r, again = synth(tmp_path, seed=7, fmt=fmt, name="b")
+    _r, other = synth(tmp_path, seed=8, fmt=fmt, name="c")
+    for name in (f"StockUniteLegale_utf8.{fmt}", f"StockEtablissement_utf8.{fmt}"):
         assert (first / name).read_bytes() == (again / name).read_bytes()
         assert (first / name).read_bytes() != (other / name).read_bytes()
 
