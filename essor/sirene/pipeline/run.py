@@ -215,6 +215,7 @@ def _execute(con, run, steps, sources, ul_path, etab_path, force, dry_run, passa
         header, etab_parse = _stage(con, etab_source, transform.stage_establishments, "etab_rej")
         run.format_version = format_version(header)
     read_count = con.execute("SELECT count(*) FROM etab").fetchone()[0] + len(etab_parse)
+    run.establishments_read = read_count  # kept on a refused run too
     _guard(run, read_count, force)
     with steps.step("agregats", "Agrégats par commune"):
         transform.build_aggregates(con)

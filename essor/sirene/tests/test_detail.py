@@ -184,6 +184,7 @@ def test_guard_refuses_a_much_smaller_file_unless_forced(db, tmp_path, ul_file, 
         run_import(ul_file, smaller, progress=False)
     refused = ImportRun.objects.first()
     assert refused.status == RunStatus.REFUSED and ImportRun.objects.current() == first
+    assert refused.establishments_read == 290 and "--force" in refused.message
     forced = run_import(ul_file, smaller, progress=False, force=True)
     assert forced.is_current and forced.forced and forced.establishments_read == 290
     assert not EstablishmentAggregate.objects.filter(run=first).exists()
