@@ -2,6 +2,7 @@
 
 import hashlib
 import shutil
+import urllib.error
 import urllib.request
 import zipfile
 import zlib
@@ -96,7 +97,10 @@ def open_source(value: str, role: str, work_dir: Path) -> Source:
     work_dir.mkdir(parents=True, exist_ok=True)
     temporary: list[Path] = []
     if is_url(value):
-        path, size, sha256 = _download(value, work_dir, role)
+        try:
+            path, size, sha256 = _download(value, work_dir, role)
+        except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+            raise FileError(value, f"téléchargement impossible ({exc})") from exc
         temporary.append(path)
     else:
         path = Path(value)

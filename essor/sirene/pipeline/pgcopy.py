@@ -84,7 +84,8 @@ def copy_tables(con, jobs: list[tuple[str, str, list[str]]], work_dir: Path, adv
         for select_sql, table, columns in jobs:
             path = work_dir / f"copy-{table}.csv"
             files.append(path)
-            con.execute(f"COPY ({select_sql}) TO '{path}' (FORMAT csv, HEADER false)")
+            target = "'" + str(path).replace("'", "''") + "'"
+            con.execute(f"COPY ({select_sql}) TO {target} (FORMAT csv, HEADER false)")
             if path.stat().st_size:
                 parts.extend(split(table, columns, path, parallel))
         copy_parts(parts, advance)

@@ -222,6 +222,10 @@ def test_commands_print_key_value_summary_and_runs(db, ul_file, etab_file):
     text = out.getvalue()
     assert "establishments_read=299" in text and "status=succeeded" in text
     assert "sha256=" in text and "rejects: " in text
+    assert "step=etablissements duration=" in text
+    from essor.sirene.management.commands.import_sirene import Command
+
+    assert "--passage-table" in Command().create_parser("manage.py", "import_sirene").format_help()
     out = io.StringIO()
     call_command("list_import_runs", stdout=out)
     assert "etab_read=299" in out.getvalue() and "current=True" in out.getvalue()
@@ -282,3 +286,9 @@ def test_a_second_import_is_refused_while_one_runs(db, settings, ul_file, etab_f
         with pytest.raises(CommandError, match="déjà en cours"):
             run_import(ul_file, etab_file, progress=False)
     assert not ImportRun.objects.exists()
+
+
+def test_unreachable_url_is_a_clear_file_error(db, ul_file):
+    with pytest.raises(CommandError, match="téléchargement impossible"):
+        run_import(ul_file, "http://127.0.0.1:9/StockEtablissement.zip", progress=False)
+    assert ImportRun.objects.first().status == RunStatus.FAILED

@@ -20,7 +20,7 @@ class Command(BaseCommand):
             "--etablissements", required=True, help="StockEtablissement (chemin ou URL)"
         )
         parser.add_argument(
-            "--force", action="store_true", help="Passe outre la garde des 98 % de lignes"
+            "--force", action="store_true", help="Passe outre la garde des 98 %% de lignes"
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="Lit, vérifie et compte, sans rien écrire"
