@@ -159,7 +159,7 @@ def run_import(
     dry-run mode, where nothing is written). Raises CommandError on a file-level problem.
 
     `stdout` (optional, e.g. a command's self.stdout) receives one `step=… duration=…` line per
-    step; progress bars go to stderr."""
+    step when progress bars (stderr) are off."""
     work_dir = Path(settings.SIRENE_WORK_DIR)
     work_dir.mkdir(parents=True, exist_ok=True)
     with _single_import(work_dir):
@@ -172,7 +172,8 @@ def _run(ul_path, etab_path, force, dry_run, progress, stdout, passage_table, wo
     run = ImportRun(forced=force, status=RunStatus.RUNNING, step_durations={})
     if not dry_run:
         run.save()
-    steps = Steps(run, progress, stdout)
+    # Step lines for logs when there are no progress bars (they would interleave).
+    steps = Steps(run, progress, None if progress else stdout)
     sources: list[Source] = []
     con = _connect(work_dir)
     try:
