@@ -62,14 +62,27 @@ def _connect(work_dir: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
+PURGE_PENDING = "Anciennes lignes non supprimées"
+
+
 def clean_leftovers() -> None:
-    """Rows of crashed runs (still `running`) and of any non-current run are removed."""
+    """Removes rows that no run will ever show: those of crashed runs (still `running`: a failed
+    run deletes its own rows before changing status), and those of older runs when the last
+    purge failed. Other non-current runs have no rows left; not scanning for them avoids walking
+    PostgreSQL indexes full of just-deleted entries."""
+    crashed = list(ImportRun.objects.filter(status=RunStatus.RUNNING).values_list("pk", flat=True))
+    current = ImportRun.objects.current()
+    if current is None or PURGE_PENDING in current.message:
+        crashed += ImportRun.objects.filter(is_current=False).values_list("pk", flat=True)
+    load.delete_rows(sorted(set(crashed)))
     ImportRun.objects.filter(status=RunStatus.RUNNING).update(
         status=RunStatus.FAILED,
         finished_at=timezone.now(),
         message="Import interrompu (nettoyé au démarrage de l'import suivant).",
     )
-    load.delete_rows(list(ImportRun.objects.filter(is_current=False).values_list("pk", flat=True)))
+    if current is not None and PURGE_PENDING in current.message:
+        current.message = current.message.split(f" {PURGE_PENDING}")[0]
+        current.save(update_fields=["message"])
 
 
 def _stage(con, source: Source, stage, prefix: str) -> tuple[list[str], list]:
@@ -120,7 +133,7 @@ def _purge_older(run: ImportRun) -> None:
     try:
         load.delete_rows(list(ImportRun.objects.exclude(pk=run.pk).values_list("pk", flat=True)))
     except Exception as exc:  # noqa: BLE001 - reported, cleaned at next start
-        run.message += f" Anciennes lignes non supprimées ({exc}) : nettoyage au prochain import."
+        run.message += f" {PURGE_PENDING} ({exc}) : nettoyage au prochain import."
         run.save(update_fields=["message"])
 
 
