@@ -35,13 +35,14 @@ def _import_steps(runs: dict, combos: list[tuple[int, str]]) -> list[str]:
         "",
         "### Where essor's import spends its time (s, from `ImportRun.step_durations`)",
         "",
-        "| Établissements | Format | " + " | ".join(names) + " |",
-        "|---:|---|" + "---:|" * len(names),
+        "| Établissements | Format | " + " | ".join(names) + " | pipeline commit | measured |",
+        "|---:|---|" + "---:|" * len(names) + "---|---|",
     ]
     for size, fmt, run in imports:
         durations = run["step_durations"]
         cells = " | ".join(f"{durations.get(name, 0):.1f}" for name in names)
-        lines.append(f"| {_int(size)} | {fmt} | {cells} |")
+        version = run.get("pipeline", "?")
+        lines.append(f"| {_int(size)} | {fmt} | {cells} | {version} | {run['date']} |")
     return lines
 
 

@@ -201,9 +201,22 @@ def main(argv=None) -> int:
     return 0
 
 
+def pipeline_commit() -> str:
+    """Last commit touching the import pipeline: results of different versions differ."""
+    done = subprocess.run(
+        ["git", "log", "-1", "--format=%h", "--", "essor/sirene/pipeline"],
+        cwd=ROOT, capture_output=True, text=True,
+    )  # fmt: skip
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--", "essor/sirene/pipeline"],
+        cwd=ROOT, capture_output=True, text=True,
+    ).stdout.strip()  # fmt: skip
+    return done.stdout.strip() + ("+uncommitted" if dirty else "") or "?"
+
+
 def stamp(result: dict, command: str) -> dict:
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return {**result, "date": when, "command": command}
+    return {**result, "date": when, "command": command, "pipeline": pipeline_commit()}
 
 
 def report(size: int, fmt: str, step: str, result: dict) -> None:
