@@ -292,3 +292,19 @@ def test_unreachable_url_is_a_clear_file_error(db, ul_file):
     with pytest.raises(CommandError, match="téléchargement impossible"):
         run_import(ul_file, "http://127.0.0.1:9/StockEtablissement.zip", progress=False)
     assert ImportRun.objects.first().status == RunStatus.FAILED
+
+
+def test_35_column_legal_unit_file_is_read(db, tmp_path, ul_file, etab_file):
+    header, rows = read_rows(ul_file)
+    for row in rows:
+        row.update(societeMissionUniteLegale="N", activitePrincipaleNAF25UniteLegale="88.99B")
+    at = header.index("caractereEmployeurUniteLegale")
+    header = [*header[:at], "societeMissionUniteLegale", *header[at:]]
+    header.append("activitePrincipaleNAF25UniteLegale")
+    ul = write_rows(tmp_path / "ul.csv", header, rows)
+    run = run_import(ul, etab_file, progress=False)
+    reference = run_import(ul_file, etab_file, progress=False)
+    assert (run.legal_units_read, run.legal_units_kept) == (
+        reference.legal_units_read,
+        reference.legal_units_kept,
+    )
