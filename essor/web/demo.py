@@ -1,8 +1,12 @@
 """Builds the demo: referential, a synthetic Nantes Métropole, a demo organisation and accounts."""
 
+from datetime import timedelta
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 
 from essor.accounts import actions as account_actions
 from essor.accounts.enums import OrganisationKind, Role
@@ -77,3 +81,42 @@ def ensure_organisation_and_accounts() -> Organisation:
             organisation, user, role or Role.ADMIN, actor=None, source="command:demo"
         )
     return organisation
+
+
+DEMO_CALL_TITLE = "Alimentation durable et solidaire 2027 (démo)"
+
+
+@transaction.atomic
+def ensure_demo_call(organisation: Organisation) -> None:
+    """A published call for projects, so that the calls pages have something to show."""
+    from essor.calls.actions import calls as call_actions
+    from essor.calls.enums import CallKind, FieldKind, Theme
+    from essor.calls.models import Call
+
+    if Call.objects.filter(organisation=organisation, title=DEMO_CALL_TITLE).exists():
+        return
+    now = timezone.now()
+    call = call_actions.create_call(
+        organisation,
+        actor=None,
+        source="command:demo",
+        kind=CallKind.PROJECTS,
+        title=DEMO_CALL_TITLE,
+        description=(
+            "Appel à projets fictif de la démonstration : soutien aux projets de l'ESS qui "
+            "rapprochent producteurs locaux et habitant·es des quartiers prioritaires."
+        ),
+        themes=[Theme.FOOD, Theme.INSERTION],
+        envelope=Decimal("150000"),
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=60),
+    )
+    call_actions.add_form_field(
+        call,
+        label="Présentez votre projet en quelques lignes",
+        kind=FieldKind.LONG_TEXT,
+        required=True,
+        actor=None,
+        source="command:demo",
+    )
+    call_actions.publish_call(call, actor=None, source="command:demo")

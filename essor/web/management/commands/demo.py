@@ -25,8 +25,9 @@ class Command(BaseCommand):
         demo.ensure_sirene(
             self.stdout, options["establishments"], options["seed"], options["rebuild"]
         )
-        self.stdout.write("3/3 organisation et comptes de démonstration")
-        demo.ensure_organisation_and_accounts()
+        self.stdout.write("3/3 organisation, comptes et appel à projets de démonstration")
+        organisation = demo.ensure_organisation_and_accounts()
+        demo.ensure_demo_call(organisation)
         self.stdout.write(f"Comptes (mot de passe « {demo.DEMO_PASSWORD} ») :")
         for email, full_name, _ in demo.DEMO_ACCOUNTS:
             self.stdout.write(f"  {email:<28} {full_name}")
