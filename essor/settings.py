@@ -130,7 +130,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+# Sign-in page for every user (staff also have the admin login).
+LOGIN_URL = "calls:login"
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]
