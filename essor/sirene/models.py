@@ -63,10 +63,17 @@ class CurrentRunQuerySet(models.QuerySet):
         return self.filter(run__is_current=True)
 
 
+# Bulk-loaded tables: every foreign key to the run (and to the legal unit) is guaranteed by the
+# import, which writes whole runs, so there is no database constraint (a per-row check) and no
+# index beyond what pages read: each `(run, …)` index also serves the deletes by run.
+
+
 class LegalUnit(models.Model):
     """A legal unit in either ESS perimeter, with each qualification source kept apart."""
 
-    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE)
+    run = models.ForeignKey(
+        ImportRun, on_delete=models.CASCADE, db_index=False, db_constraint=False
+    )
     siren = models.CharField(_("SIREN"), max_length=9, db_comment="siren")
     diffusion = models.CharField(
         _("statut de diffusion"), max_length=1, db_comment="statutDiffusionUniteLegale"
@@ -145,9 +152,15 @@ class LegalUnit(models.Model):
 class Establishment(models.Model):
     """An establishment of an ESS legal unit. Partial diffusion (`P`): commune level only."""
 
-    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE)
+    run = models.ForeignKey(
+        ImportRun, on_delete=models.CASCADE, db_index=False, db_constraint=False
+    )
     legal_unit = models.ForeignKey(
-        LegalUnit, on_delete=models.CASCADE, related_name="establishments"
+        LegalUnit,
+        on_delete=models.CASCADE,
+        related_name="establishments",
+        db_index=False,
+        db_constraint=False,
     )
     siret = models.CharField(_("SIRET"), max_length=14, db_comment="siret")
     siren = models.CharField(_("SIREN"), max_length=9, db_comment="siren")
@@ -172,9 +185,9 @@ class Establishment(models.Model):
     source_commune_code = models.CharField(
         _("code commune Sirene"), max_length=5, blank=True, db_comment="codeCommuneEtablissement"
     )
-    commune_code = models.CharField(_("commune"), max_length=5, blank=True, db_index=True)
+    commune_code = models.CharField(_("commune"), max_length=5, blank=True)
     arrondissement_code = models.CharField(_("arrondissement municipal"), max_length=5, blank=True)
-    epci_siren = models.CharField(_("EPCI"), max_length=9, blank=True, db_index=True)
+    epci_siren = models.CharField(_("EPCI"), max_length=9, blank=True)
     departement_code = models.CharField(_("département"), max_length=3, blank=True)
     region_code = models.CharField(_("région"), max_length=3, blank=True)
     naf = models.CharField(
@@ -208,7 +221,7 @@ class Establishment(models.Model):
     is_head_office = models.BooleanField(_("siège"), default=False, db_comment="etablissementSiege")
     lat = models.FloatField(_("latitude (WGS84)"), null=True)
     lon = models.FloatField(_("longitude (WGS84)"), null=True)
-    qpv_code = models.CharField(_("QPV"), max_length=10, blank=True, db_index=True)
+    qpv_code = models.CharField(_("QPV"), max_length=10, blank=True)
 
     objects = CurrentRunQuerySet.as_manager()
 
@@ -218,6 +231,8 @@ class Establishment(models.Model):
         indexes = [
             models.Index(fields=["run", "siret"]),
             models.Index(fields=["run", "commune_code"]),
+            models.Index(fields=["run", "epci_siren"]),
+            models.Index(fields=["run", "qpv_code"]),
         ]
 
     def __str__(self) -> str:
@@ -228,7 +243,9 @@ class EstablishmentAggregate(models.Model):
     """Count of all establishments (ESS or not) per commune × NAF division × tranche × état ×
     employer: the denominator of ESS shares of the local economy."""
 
-    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE)
+    run = models.ForeignKey(
+        ImportRun, on_delete=models.CASCADE, db_index=False, db_constraint=False
+    )
     commune_code = models.CharField(
         max_length=5, db_comment="current commune, or the raw code if unknown"
     )
