@@ -1,10 +1,11 @@
 """Bulk writes from DuckDB tables into the application database, and the removal of a run's rows.
 
 PostgreSQL: COPY FROM STDIN of CSV files written by DuckDB (pgcopy.py). SQLite: executemany over
-batches fetched from DuckDB. Rows are written outside any transaction: they
-stay invisible until their run becomes current.
+batches fetched from DuckDB (narrow tables: JSON batches spread by `json_each`). Rows are written
+outside any transaction: they stay invisible until their run becomes current.
 """
 
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from essor.sirene.models import Establishment, EstablishmentAggregate, ImportRun
 from essor.sirene.pipeline import pgcopy
 
 BATCH = 50_000
+JSON_MAX_COLUMNS = 10
 
 LEGAL_UNIT_COLUMNS = (
     "siren diffusion name usual_name sigle legal_category naf naf_nomenclature workforce_band "
@@ -41,11 +43,27 @@ def _insert_sqlite(
     advance: Callable[[int], None],
 ) -> None:
     """The raw sqlite3 connection, one transaction per batch (autocommit would commit every
-    row). Dates are cast to ISO text in the SELECT: what Django stores."""
-    result = con.execute(select_sql)
+    row). Dates are cast to ISO text in the SELECT: what Django stores.
+
+    Most of the cost is executemany binding each value. Narrow tables (the aggregates) go as one
+    JSON text per batch instead, built by DuckDB (one array per row) and spread by `json_each`:
+    about 2x faster. JSON keeps the types (numbers, booleans as 1/0, NULL; doubles round-trip).
+    Not for wide rows: SQLite (3.40) re-parses the row's array for each `->>`."""
     names = ", ".join(columns)
-    sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['?'] * len(columns))})"
     connection.ensure_connection()
+    if len(columns) <= JSON_MAX_COLUMNS and sqlite3.sqlite_version_info >= (3, 38):
+        values = ", ".join(f"value ->> {index}" for index in range(len(columns)))
+        sql = f"INSERT INTO {table} ({names}) SELECT {values} FROM json_each(?)"
+        quoted = ", ".join(f'"{c}"' for c in columns)
+        result = con.execute(f"SELECT CAST(json_array({quoted}) AS VARCHAR) FROM ({select_sql})")
+        while rows := result.fetchmany(BATCH):
+            text = "[" + ",".join([row[0] for row in rows]) + "]"
+            with transaction.atomic():
+                connection.connection.execute(sql, (text,))
+            advance(len(rows))
+        return
+    result = con.execute(select_sql)
+    sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['?'] * len(columns))})"
     while rows := result.fetchmany(BATCH):
         with transaction.atomic():
             connection.connection.executemany(sql, rows)
