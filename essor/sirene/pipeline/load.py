@@ -7,6 +7,7 @@ outside any transaction: they stay invisible until their run becomes current.
 
 import sqlite3
 from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -18,6 +19,7 @@ from essor.sirene.pipeline import pgcopy
 
 BATCH = 50_000
 JSON_MAX_COLUMNS = 10
+SQLITE_DELETE_CACHE_KIB = 128 * 1024
 
 LEGAL_UNIT_COLUMNS = (
     "siren diffusion name usual_name sigle legal_category naf naf_nomenclature workforce_band "
@@ -135,11 +137,30 @@ def _bulk_ids(con, ids: list[tuple[str, int]]) -> None:
     con.unregister("ul_ids_src")
 
 
+@contextmanager
+def _large_sqlite_cache():
+    """A bigger SQLite page cache for the deletes. A run's rows are found through a `(run, …)`
+    index, but every other index is then updated at random places: with the default 2 MB cache
+    their pages are read again and again (measured on 600 k establishments: 4.4 s -> 2.5 s at
+    128 MiB). SQLite only allocates the pages it uses; the previous size is restored."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    connection.ensure_connection()
+    raw = connection.connection
+    previous = raw.execute("PRAGMA cache_size").fetchone()[0]
+    raw.execute(f"PRAGMA cache_size = -{SQLITE_DELETE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        raw.execute(f"PRAGMA cache_size = {int(previous)}")
+
+
 def delete_rows(run_ids: list[int]) -> None:
     """Raw deletes (no ORM cascade collection: millions of rows), children first."""
     if not run_ids:
         return
     marks = ", ".join(["%s"] * len(run_ids))
-    with connection.cursor() as cursor:
+    with _large_sqlite_cache(), connection.cursor() as cursor:
         for model in (Establishment, LegalUnit, EstablishmentAggregate):
             cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE run_id IN ({marks})", run_ids)
