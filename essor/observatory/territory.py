@@ -6,6 +6,7 @@ from django.db.models import Q, Sum
 from django.http import Http404
 
 from essor.territories.enums import TerritoryKind
+from essor.territories.lookup import communes_in
 from essor.territories.models import Commune, Departement, Epci, Perimeter, Qpv, Region
 
 
@@ -43,23 +44,7 @@ class Territory:
 
     def commune_codes(self) -> list[str]:
         """Current communes of the territory (for aggregates keyed by commune)."""
-        communes = Commune.objects.filter(kind="COM")
-        if self.kind == TerritoryKind.FRANCE:
-            return list(communes.values_list("code", flat=True))
-        if self.kind == TerritoryKind.REGION:
-            communes = communes.filter(departement__region_id=self.code)
-        elif self.kind == TerritoryKind.DEPARTEMENT:
-            communes = communes.filter(departement_id=self.code)
-        elif self.kind == TerritoryKind.EPCI:
-            communes = communes.filter(epci_id=self.code)
-        elif self.kind == TerritoryKind.COMMUNE:
-            code = self.obj.parent_id if self.obj is not None and self.obj.parent_id else self.code
-            return [code]
-        elif self.kind == TerritoryKind.QPV:
-            return list(self.obj.communes.values_list("code", flat=True))
-        elif self.kind == TerritoryKind.PERIMETER:
-            return list(self.obj.communes.values_list("code", flat=True))
-        return list(communes.values_list("code", flat=True))
+        return communes_in(self.kind, self.code)
 
 
 _MODELS = {

@@ -160,7 +160,9 @@ def test_family_table_downloads_as_csv(client, current_import):
     assert "Nantes Métropole,244400404,loi2014,Association,3,1,34" in lines[1]
 
 
-def test_france_page_counts_every_territory_even_communes_without_population(client, current_import):
+def test_france_page_counts_every_territory_even_communes_without_population(
+    client, current_import
+):
     Commune.objects.filter(code="44143").update(population=None)
     response = client.get("/territoires/france/FR/")
     assert response.status_code == 200
