@@ -178,3 +178,19 @@ def test_home_search_finds_territories_without_javascript(client, territory):
     html = client.get("/?q=nantes").content.decode()
     assert "/territoires/epci/244400404/" in html
     assert "/territoires/commune/44109/" in html
+
+
+def test_qpv_page_counts_establishments_inside_the_quartier(client, current_import):
+    from essor.territories.models import Qpv
+
+    qpv = Qpv.objects.create(
+        code="QN04401M", name="Quartier test", search_name="quartier test", generation=2024
+    )
+    qpv.communes.add("44109")
+    Establishment.objects.filter(siret="10000000100001").update(qpv_code="QN04401M")
+    figures = compute_key_figures(get_territory("qpv", "QN04401M"), "statistique")
+    assert figures.establishments == 1
+    assert figures.all_active_establishments is None  # aggregates are kept per commune
+    html = client.get("/territoires/qpv/QN04401M/").content.decode()
+    assert 'data-figure="etablissements">1<' in html
+    assert "Part de l'ESS" not in html
