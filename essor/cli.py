@@ -33,8 +33,14 @@ COMMANDS: dict[tuple[str, ...], tuple[str, str]] = {
     ("sirene", "runs"): ("list_import_runs", "Liste les imports Sirene et leur bilan"),
     ("ess", "list"): ("import_ess_list", "Importe une liste de SIREN (ESS France, agréments ESUS)"),
     ("ess", "siae"): ("import_siae", "Importe une liste de SIAE au format ASP"),
-    ("innovation", "grid"): ("load_default_grid", "Crée la grille CSESS 2017 par défaut si absente"),
-    ("calls", "reminders"): ("send_grant_reminders", "Envoie les rappels d'échéances des subventions"),
+    ("innovation", "grid"): (
+        "load_default_grid",
+        "Crée la grille CSESS 2017 par défaut si absente",
+    ),
+    ("calls", "reminders"): (
+        "send_grant_reminders",
+        "Envoie les rappels d'échéances des subventions",
+    ),
 }
 
 

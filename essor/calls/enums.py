@@ -8,18 +8,6 @@ class CallKind(models.TextChoices):
     INITIATIVES = "aai", _("Appel à initiatives")
 
 
-class Theme(models.TextChoices):
-    CIRCULAR = "economie_circulaire", _("Économie circulaire")
-    FOOD = "alimentation_durable", _("Alimentation durable")
-    HOUSING = "habitat_durable", _("Habitat durable")
-    DIGITAL = "numerique_responsable", _("Numérique responsable et solidaire")
-    INSERTION = "insertion", _("Insertion")
-    CULTURE = "culture", _("Culture")
-    MOBILITY = "mobilite", _("Mobilité")
-    ENERGY = "energie", _("Énergie")
-    FINANCE = "finance_solidaire", _("Finance solidaire")
-
-
 class Stage(models.TextChoices):
     IDEA = "idee", _("Idée")
     STARTING = "amorcage", _("Amorçage")

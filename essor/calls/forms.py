@@ -9,9 +9,9 @@ from essor.calls.enums import (
     CallKind,
     FieldKind,
     Stage,
-    Theme,
 )
 from essor.ess.enums import EssFamily
+from essor.ess.themes import Theme
 from essor.innovation.models import GridVersion
 from essor.lib.identifiers import is_commune_code, is_valid_siret
 

@@ -90,8 +90,9 @@ DEMO_CALL_TITLE = "Alimentation durable et solidaire 2027 (démo)"
 def ensure_demo_call(organisation: Organisation) -> None:
     """A published call for projects, so that the calls pages have something to show."""
     from essor.calls.actions import calls as call_actions
-    from essor.calls.enums import CallKind, FieldKind, Theme
+    from essor.calls.enums import CallKind, FieldKind
     from essor.calls.models import Call
+    from essor.ess.themes import Theme
 
     if Call.objects.filter(organisation=organisation, title=DEMO_CALL_TITLE).exists():
         return

@@ -9,9 +9,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from essor.accounts import audit
-from essor.calls.enums import CallStatus, FieldKind, Stage, Theme
+from essor.calls.enums import CallStatus, FieldKind, Stage
 from essor.calls.models import Call, CallSettings, FormField
 from essor.ess.enums import EssFamily
+from essor.ess.themes import Theme
 from essor.lib.identifiers import is_valid_siret
 
 CALL_FIELDS = [

@@ -13,7 +13,8 @@ from essor.accounts.models import User
 from essor.calls.actions import applications as app_actions
 from essor.calls.actions import calls as call_actions
 from essor.calls.actions import instruction
-from essor.calls.enums import CallKind, FieldKind, Theme
+from essor.calls.enums import CallKind, FieldKind
+from essor.ess.themes import Theme
 from essor.innovation.models import Criterion
 
 _seq = itertools.count(1)

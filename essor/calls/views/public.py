@@ -7,8 +7,9 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from essor.calls import perms
-from essor.calls.enums import CallKind, CallStatus, Theme
+from essor.calls.enums import CallKind, CallStatus
 from essor.calls.models import Call
+from essor.ess.themes import Theme
 
 MAX_QUERY = 100
 EXPORT_COLUMNS = [
