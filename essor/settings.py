@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "essor.observatory",
     "essor.innovation",
     "essor.calls",
+    "essor.directory",
+    "essor.api",
     "essor.web",
 ]
 

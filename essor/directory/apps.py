@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DirectoryConfig(AppConfig):
+    name = "essor.directory"
+    verbose_name = "Annuaire des acteurs de l'ESS"
