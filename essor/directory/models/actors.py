@@ -45,6 +45,7 @@ CONTRIBUTED_FIELDS = [
     "labels",
     "intervention_communes",
     "intervention_radius_km",
+    "logo",
 ]
 
 
@@ -73,7 +74,8 @@ class Actor(models.Model):
     public_email = models.EmailField(_("e-mail public"), blank=True)
     public_phone = models.CharField(_("téléphone public"), max_length=30, blank=True)
     opening_hours = models.TextField(_("horaires d'ouverture"), blank=True)
-    logo = models.FileField(_("logo"), upload_to="directory/logos/", blank=True)
+    # Stored name of a checked image under VAR_DIR/uploads/directory-logos/ (see logos.py).
+    logo = models.CharField(_("logo"), max_length=100, blank=True)
     address = models.CharField(_("adresse"), max_length=300, blank=True)
     postal_code = models.CharField(_("code postal"), max_length=5, blank=True)
     commune = models.ForeignKey(
@@ -115,6 +117,14 @@ class Actor(models.Model):
         verbose_name = _("acteur")
         verbose_name_plural = _("acteurs")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["siren"],
+                condition=~models.Q(siren="")
+                & ~models.Q(status__in=[ModerationStatus.DUPLICATE, ModerationStatus.REMOVED]),
+                name="actor_live_siren_once",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -136,6 +146,8 @@ class ActorVersion(models.Model):
     data = models.JSONField(_("valeurs proposées"), default=dict)
     previous = models.JSONField(_("valeurs remplacées"), default=dict)
     comment = models.TextField(_("message de l'auteur·rice"), blank=True)
+    # Proposed by a verified claimant of the structure: still moderated, flagged for moderators.
+    by_structure = models.BooleanField(_("proposée par la structure"), default=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
