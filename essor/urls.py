@@ -12,5 +12,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("innovation/", include("essor.innovation.urls")),
     path("appels/", include("essor.calls.urls")),
+    path("", include("essor.observatory.urls_exports")),
     path("", include("essor.web.urls")),
 ]

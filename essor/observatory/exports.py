@@ -469,3 +469,44 @@ def export_portrait(portrait: Portrait, fmt: str, sep: str = ",", labels: bool =
         notes = "\n".join(f"{label} : {value}" for label, value in method_lines(portrait, tables))
         archive.writestr("sources_et_methode.txt", notes + "\n")
     return Export(buffer.getvalue(), ZIP_CONTENT_TYPE, filename(portrait, "portrait", f"{fmt}.zip"))
+
+
+# --- Loading ------------------------------------------------------------------------------------
+
+
+class PerimeterError(ValueError):
+    def __init__(self, value: str):
+        super().__init__(
+            f"Périmètre inconnu « {value} » : valeurs possibles {', '.join(Perimeter.values)}."
+        )
+
+
+class NoImportError(LookupError):
+    def __init__(self):
+        super().__init__(
+            "Aucun import Sirene en ligne : pas encore d'indicateurs (essor sirene import)."
+        )
+
+
+def get_portrait(territory, perimeter: str) -> Portrait | None:
+    from essor.observatory.read import get_portrait as read
+
+    return read(territory, perimeter)
+
+
+def check_perimeter(value: str | None) -> str:
+    value = value or Perimeter.STATISTIQUE
+    if value not in Perimeter.values:
+        raise PerimeterError(value)
+    return value
+
+
+def load_portrait(kind: str, code: str, perimeter: str | None) -> Portrait:
+    """The portrait, or Http404 (unknown territory), PerimeterError, NoImportError."""
+    from essor.observatory.territory import get_territory
+
+    perimeter = check_perimeter(perimeter)
+    portrait = get_portrait(get_territory(kind, code), perimeter)
+    if portrait is None:
+        raise NoImportError()
+    return portrait
