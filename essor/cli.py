@@ -33,6 +33,10 @@ COMMANDS: dict[tuple[str, ...], tuple[str, str]] = {
     ("sirene", "runs"): ("list_import_runs", "Liste les imports Sirene et leur bilan"),
     ("ess", "list"): ("import_ess_list", "Importe une liste de SIREN (ESS France, agréments ESUS)"),
     ("ess", "siae"): ("import_siae", "Importe une liste de SIAE au format ASP"),
+    ("indicators", "export"): (
+        "export_indicators",
+        "Exporte les indicateurs d'un territoire (CSV, XLSX, Parquet, JSON)",
+    ),
     ("innovation", "grid"): (
         "load_default_grid",
         "Crée la grille CSESS 2017 par défaut si absente",

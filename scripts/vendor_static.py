@@ -16,6 +16,17 @@ ROOT = Path(__file__).resolve().parent.parent
 VENDORED = [
     ("htmx.org@2.0.4", "package/dist/htmx.min.js", "essor/static/vendor/htmx.min.js"),
     ("axe-core@4.10.2", "package/axe.min.js", "tests/browser/vendor/axe.min.js"),
+    (
+        "swagger-ui-dist@5.35.0",
+        "package/swagger-ui-bundle.js",
+        "essor/static/vendor/swagger-ui/swagger-ui-bundle.js",
+    ),
+    (
+        "swagger-ui-dist@5.35.0",
+        "package/swagger-ui.css",
+        "essor/static/vendor/swagger-ui/swagger-ui.css",
+    ),
+    ("swagger-ui-dist@5.35.0", "package/LICENSE", "essor/static/vendor/swagger-ui/LICENSE"),
 ]
 
 

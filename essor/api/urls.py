@@ -3,6 +3,8 @@
 
 from ninja import NinjaAPI
 
+from essor.api.docs import LocalSwagger
+
 api = NinjaAPI(
     title="API essor",
     version="1",
@@ -11,6 +13,7 @@ api = NinjaAPI(
         "les territoires sont adressés par code Insee, SIREN d'EPCI ou code QPV."
     ),
     urls_namespace="api",
+    docs=LocalSwagger(),
 )
 
 # Routers, one line per domain app (each app's api.py defines `router`):

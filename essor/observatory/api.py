@@ -1,0 +1,300 @@
+"""API of the territorial observatory (`/api/territories/…`): territory search and metadata, and
+the indicators of a territory portrait (headline + every table), typed so that OpenAPI documents
+them. Same numbers as the pages and the downloads: everything reads `get_portrait` through
+essor.observatory.exports. Errors are JSON `{"detail": "…"}` in French."""
+
+import datetime
+from typing import Annotated, Literal
+
+from django.http import Http404
+from django.urls import reverse
+from ninja import Field, Path, Query, Router, Schema
+from ninja.errors import HttpError
+from pydantic import WithJsonSchema
+
+from essor.ess.enums import Perimeter
+from essor.observatory import exports
+from essor.observatory.portrait import TABLE_SLUGS
+from essor.observatory.territory import get_territory
+from essor.territories.enums import TerritoryKind
+from essor.territories.models import Commune, Departement
+from essor.territories.search import search_territories
+
+router = Router(tags=["Territoires et indicateurs"])
+
+Cell = str | int | float | None
+
+
+def _choice(values: list[str], description: str, param):
+    """A str parameter documented as an enum, checked by the view (French error messages)."""
+    schema = {"type": "string", "enum": values, "description": description}
+    return Annotated[str, WithJsonSchema(schema), param]
+
+
+SLUGS = ", ".join([exports.HEADLINE_SLUG, *TABLE_SLUGS])
+Kind = _choice(list(TerritoryKind.values), "Type de territoire", Path())
+PerimeterParam = _choice(
+    list(Perimeter.values),
+    "Périmètre ESS : statistique (quatre familles) ou loi2014 (avec les sociétés commerciales "
+    "de l'ESS)",
+    Query(Perimeter.STATISTIQUE.value),
+)
+Slug = _choice([exports.HEADLINE_SLUG, *TABLE_SLUGS], "Tableau", Path())
+Code = Annotated[
+    str,
+    Path(
+        description="Code Insee (commune, arrondissement, département, région), SIREN (EPCI), "
+        "code QPV, identifiant de périmètre, ou FR pour la France",
+        example="244400404",
+    ),
+]
+Columns = Annotated[
+    str, Query("", description="Colonnes voulues, dans l'ordre : a,b,c (toutes si vide)")
+]
+SearchQuery = Annotated[
+    str, Query("", description="Nom, code Insee, code postal, SIREN ou code QPV")
+]
+Limit = Annotated[int, Query(10, ge=1, le=50)]
+
+
+class ErrorOut(Schema):
+    detail: str = Field(description="Message d'erreur en français")
+
+
+class TerritoryRef(Schema):
+    kind: str
+    code: str
+    name: str
+
+
+class SearchResult(TerritoryRef):
+    detail: str = Field(description="Précision lisible : type, département, nombre de communes…")
+    population: int | None
+
+
+class TerritoryLinks(Schema):
+    page: str
+    indicators: str
+
+
+class TerritoryOut(TerritoryRef):
+    kind_label: str
+    population: int | None = Field(description="Population municipale (somme des communes)")
+    communes: int = Field(
+        description="Nombre de communes du territoire (une pour un arrondissement municipal)"
+    )
+    parents: list[TerritoryRef] = Field(
+        description="Territoires englobants : commune parente, EPCI, département(s), région(s)"
+    )
+    links: TerritoryLinks
+
+
+class ColumnOut(Schema):
+    key: str = Field(description="Clé de la colonne dans chaque ligne")
+    label: str = Field(description="Libellé en français")
+    kind: Literal["text", "int", "float", "share", "year"] = Field(
+        description="text, int (compte exact), float (estimation non arrondie), share (fraction "
+        "entre 0 et 1), year"
+    )
+
+
+class TableOut(Schema):
+    slug: str
+    title: str
+    method: str = Field(description="Définition et limites propres au tableau")
+    columns: list[ColumnOut]
+    rows: list[dict[str, Cell]] = Field(
+        description="Une ligne par objet, clés = `columns[].key` ; null = non calculable ici"
+    )
+
+
+class ReferenceYear(Schema):
+    year: int | None = Field(description="Année de la tranche d'effectif (null : inconnue)")
+    establishments: int
+
+
+class HeadlineOut(Schema):
+    establishments: int = Field(description="Établissements ESS actifs")
+    employer_establishments: int = Field(description="Établissements ESS employeurs")
+    estimated_employees: float = Field(description="Salariés estimés (milieux de tranches)")
+    without_band: int = Field(description="Établissements ESS actifs sans tranche d'effectif")
+    without_band_share: float | None
+    reference_years: list[ReferenceYear]
+    all_establishments: int | None = Field(
+        description="Tous établissements actifs (null sous la commune : QPV)"
+    )
+    all_employer_establishments: int | None
+    all_estimated_employees: float | None
+    share_establishments: float | None = Field(description="Part de l'ESS, fraction")
+    share_employers: float | None
+    share_employment: float | None
+    population: int | None
+    density_per_10k: float | None = Field(description="Établissements ESS pour 10 000 habitants")
+    qpv_inside: int | None = Field(description="Établissements ESS dans un QPV")
+    qpv_near: int | None = Field(description="… hors QPV mais à moins de 300 m d'un QPV")
+
+
+class SourceFile(Schema):
+    role: str
+    name: str
+    format: str
+    sha256: str
+
+
+class SourceOut(Schema):
+    import_run: int | None = Field(description="Numéro de l'import Sirene")
+    data_date: datetime.date | None = Field(description="Date des données Sirene")
+    synthetic: bool = Field(description="Données synthétiques de démonstration")
+    files: list[SourceFile]
+
+
+class IndicatorsOut(Schema):
+    territory: TerritoryRef
+    perimeter: str
+    perimeter_label: str
+    source: SourceOut
+    headline: HeadlineOut
+    tables: dict[str, TableOut] = Field(description="Tableaux par slug, dans l'ordre des pages")
+
+
+class TableIndicatorsOut(Schema):
+    territory: TerritoryRef
+    perimeter: str
+    perimeter_label: str
+    source: SourceOut
+    table: TableOut
+
+
+ERRORS = {400: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+def _portrait(kind: str, code: str, perimeter: str):
+    try:
+        return exports.load_portrait(kind, code, perimeter)
+    except Http404 as error:
+        raise HttpError(404, f"Territoire introuvable : {kind} {code}.") from error
+    except exports.NoImportError as error:
+        raise HttpError(404, str(error)) from error
+    except exports.PerimeterError as error:
+        raise HttpError(422, str(error)) from error
+
+
+@router.get(
+    "/search",
+    response=list[SearchResult],
+    url_name="territory_search",
+    summary="Chercher un territoire",
+)
+def search(
+    request,
+    q: SearchQuery,
+    limit: Limit,
+):
+    """Territoires dont le nom ou un code correspond, les meilleurs d'abord."""
+    return search_territories(q.strip()[:100], limit=limit)
+
+
+@router.get(
+    "/{kind}/{code}",
+    response={200: TerritoryOut, **ERRORS},
+    url_name="territory",
+    summary="Un territoire : nom, population, territoires englobants",
+)
+def territory(request, kind: Kind, code: Code):
+    try:
+        place = get_territory(kind, code)
+    except Http404 as error:
+        raise HttpError(404, f"Territoire introuvable : {kind} {code}.") from error
+    return {
+        "kind": str(place.kind),
+        "code": place.code,
+        "name": place.name,
+        "kind_label": str(place.kind_label),
+        "population": place.population,
+        "communes": len(place.commune_codes()),
+        "parents": parents(place),
+        "links": {
+            "page": reverse("web:territory", args=[kind, code]),
+            "indicators": reverse("api:territory_indicators", args=[kind, code]),
+        },
+    }
+
+
+@router.get(
+    "/{kind}/{code}/indicators",
+    response={200: IndicatorsOut, **ERRORS},
+    url_name="territory_indicators",
+    summary="Indicateurs ESS d'un territoire : chiffres clés et tous les tableaux",
+)
+def indicators(
+    request,
+    kind: Kind,
+    code: Code,
+    perimeter: PerimeterParam,
+):
+    """Comptes exacts, estimations non arrondies, parts en fractions ; source (import, date,
+    fichiers) et méthode de chaque tableau."""
+    return exports.portrait_dict(_portrait(kind, code, perimeter))
+
+
+@router.get(
+    "/{kind}/{code}/indicators/{slug}",
+    response={200: TableIndicatorsOut, **ERRORS},
+    url_name="territory_indicator_table",
+    summary="Un tableau d'indicateurs d'un territoire",
+)
+def indicator_table(
+    request,
+    kind: Kind,
+    code: Code,
+    slug: Slug,
+    perimeter: PerimeterParam,
+    columns: Columns,
+):
+    portrait = _portrait(kind, code, perimeter)
+    table = exports.find_table(portrait, slug)
+    if table is None:
+        raise HttpError(404, f"Tableau inconnu « {slug} » : tableaux possibles {SLUGS}.")
+    try:
+        chosen = exports.select_columns(table, exports.parse_columns(columns))
+    except exports.ColumnError as error:
+        raise HttpError(400, str(error)) from error
+    return exports.one_table_dict(portrait, table, chosen)
+
+
+def parents(place) -> list[dict]:
+    """Enclosing territories, nearest first."""
+    found: list[dict] = []
+
+    def add(kind: str, obj) -> None:
+        ref = {"kind": str(kind), "code": obj.pk, "name": obj.name}
+        if ref not in found:
+            found.append(ref)
+
+    if place.kind == TerritoryKind.DEPARTEMENT:
+        add(TerritoryKind.REGION, place.obj.region)
+    elif place.kind == TerritoryKind.COMMUNE:
+        commune = place.obj
+        if commune.parent_id:
+            add(TerritoryKind.COMMUNE, commune.parent)
+        if commune.epci_id:
+            add(TerritoryKind.EPCI, commune.epci)
+        add(TerritoryKind.DEPARTEMENT, commune.departement)
+        add(TerritoryKind.REGION, commune.departement.region)
+    elif place.kind in (TerritoryKind.EPCI, TerritoryKind.QPV):
+        communes = Commune.objects.filter(code__in=place.commune_codes())
+        if place.kind == TerritoryKind.QPV:
+            communes = place.obj.communes.all()
+            for commune in communes.select_related("epci").order_by("code"):
+                add(TerritoryKind.COMMUNE, commune)
+                if commune.epci_id:
+                    add(TerritoryKind.EPCI, commune.epci)
+        codes = communes.values_list("departement_id", flat=True).distinct()
+        departements = Departement.objects.filter(code__in=codes).select_related("region")
+        for departement in departements.order_by("code"):
+            add(TerritoryKind.DEPARTEMENT, departement)
+        for departement in departements.order_by("region_id"):
+            add(TerritoryKind.REGION, departement.region)
+    if place.kind not in (TerritoryKind.FRANCE, TerritoryKind.PERIMETER):
+        found.append({"kind": str(TerritoryKind.FRANCE), "code": "FR", "name": "France"})
+    return found
