@@ -19,3 +19,4 @@ api = NinjaAPI(
 # Routers, one line per domain app (each app's api.py defines `router`):
 # api.add_router("/territories", "essor.observatory.api.router")
 # api.add_router("/actors", "essor.directory.api.router")
+api.add_router("/territories", "essor.observatory.api.router")
