@@ -10,6 +10,11 @@ urlpatterns = [
         name="table",
     ),
     path(
+        "territoires/<str:kind>/<str:code>/tableaux/<slug:slug>",
+        views_exports.table_form,
+        name="table_form",
+    ),
+    path(
         "territoires/<str:kind>/<str:code>/portrait.<str:fmt>",
         views_exports.portrait,
         name="portrait",

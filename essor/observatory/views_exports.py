@@ -6,7 +6,11 @@ Unknown territory or table → 404; bad format, perimeter, separator or column �
 what is possible. Formats and method: essor.observatory.exports.
 """
 
+from urllib.parse import urlencode
+
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from essor.observatory import exports
@@ -14,6 +18,11 @@ from essor.observatory import exports
 
 def _bad_request(message: str) -> HttpResponse:
     return HttpResponseBadRequest(message + "\n", content_type="text/plain; charset=utf-8")
+
+
+def _columns(request) -> str:
+    """`?colonnes=a,b` or, from the checkboxes of the column form, `?colonnes=a&colonnes=b`."""
+    return ",".join(request.GET.getlist("colonnes"))
 
 
 def _options(request) -> dict:
@@ -46,7 +55,7 @@ def table(request, kind: str, code: str, slug: str, fmt: str):
         found = exports.find_table(portrait, slug)
         if found is None:
             raise Http404(f"Tableau inconnu « {slug} ».")
-        columns = exports.parse_columns(request.GET.get("colonnes"))
+        columns = exports.parse_columns(_columns(request))
         export = exports.export_table(portrait, found, fmt, columns, **_options(request))
     except (exports.FormatError, exports.PerimeterError, exports.ColumnError) as error:
         return _bad_request(str(error))
@@ -61,3 +70,33 @@ def portrait(request, kind: str, code: str, fmt: str):
     except (exports.FormatError, exports.PerimeterError) as error:
         return _bad_request(str(error))
     return _attachment(export)
+
+
+# Format choices of the column form (essor/templates/observatory/_download.html): value → (format,
+# CSV separator).
+FORM_FORMATS = {
+    "csv": ("csv", ","),
+    "csv-tableur": ("csv", ";"),
+    "xlsx": ("xlsx", ","),
+    "parquet": ("parquet", ","),
+    "json": ("json", ","),
+}
+
+
+@require_GET
+def table_form(request, kind: str, code: str, slug: str):
+    """Target of the column form, which works without JavaScript: redirects to the download URL
+    of the chosen format, with the chosen columns (all when none is ticked)."""
+    choice = request.GET.get("format", "csv")
+    if choice not in FORM_FORMATS:
+        return _bad_request(
+            f"Format inconnu « {choice} » : formats possibles {', '.join(FORM_FORMATS)}."
+        )
+    fmt, sep = FORM_FORMATS[choice]
+    query = {"perimetre": request.GET.get("perimetre", "statistique")}
+    if _columns(request):
+        query["colonnes"] = _columns(request)
+    if sep != ",":
+        query["sep"] = sep
+    url = reverse("observatory_exports:table", args=[kind, code, slug, fmt])
+    return redirect(f"{url}?{urlencode(query, safe=',;')}")

@@ -118,3 +118,38 @@ def test_without_import_downloads_are_404(client, portrait, monkeypatch):
 
 def test_only_get(client, portrait):
     assert client.post(f"{URL}/portrait.json").status_code == 405
+
+
+def test_column_form_works_without_javascript(client, portrait):
+    from django.template.loader import render_to_string
+
+    made = sample_portrait()
+    html = render_to_string(
+        "observatory/_download.html",
+        {"table": made.table("familles"), "territory": made.territory, "perimeter": "loi2014"},
+    )
+    assert 'action="/territoires/epci/244400404/tableaux/familles"' in html
+    assert "<fieldset>" in html and "<legend>" in html
+    for key in made.table("familles").column_keys():
+        assert f'<label for="telecharger-familles-{key}">' in html
+        assert f'id="telecharger-familles-{key}" name="colonnes"' in html
+    assert '<label for="telecharger-familles-format">' in html
+    assert 'name="perimetre" value="loi2014"' in html
+
+    # What the browser sends when two boxes are ticked and « CSV pour tableur » is chosen.
+    response = client.get(
+        f"{URL}/tableaux/familles",
+        {"perimetre": "loi2014", "colonnes": ["famille", "part"], "format": "csv-tableur"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == (
+        f"{URL}/tableaux/familles.csv?perimetre=loi2014&colonnes=famille,part&sep=;"
+    )
+    download = client.get(response["Location"])
+    assert download.content.decode("utf-8-sig").splitlines()[0] == "famille;part"
+    repeated = client.get(f"{URL}/tableaux/familles.json?colonnes=part&colonnes=famille")
+    assert [c["key"] for c in json.loads(repeated.content)["table"]["columns"]] == [
+        "part",
+        "famille",
+    ]
+    assert client.get(f"{URL}/tableaux/familles?format=pdf").status_code == 400
