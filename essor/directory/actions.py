@@ -269,10 +269,13 @@ def propose_actor(
     if siret and not is_valid_siret(siret):
         raise ValidationError({"siret": _("Ce numéro SIRET n'est pas valide.")})
     siren = siret[:9]
+    from essor.directory.official import official_for
+
     if siren and (
         Actor.objects.filter(siren=siren)
         .exclude(status__in=[ModerationStatus.DUPLICATE, ModerationStatus.REMOVED])
         .exists()
+        or official_for(siren) is not None
     ):
         raise ValidationError(
             {"siret": _("Cette structure est déjà dans l'annuaire : proposez une modification.")}
