@@ -1,10 +1,10 @@
 """Choropleth maps of the sub-territories of a territory, drawn as server-side SVG.
 
-- The sub-territories: communes of an EPCI or of a custom perimeter, EPCI of a département,
-  départements of a région, régions of France (`CHILD_KIND`).
+- The sub-territories: communes of an EPCI or of a custom perimeter, EPCI of a département
+  (each EPCI whole, as the figures count it), départements of a région, régions of France,
+  arrondissements municipaux of Paris, Lyon and Marseille (`CHILD_KIND`).
 - Contours: the simplified GeoJSON `geometry` of the territories models. A sub-territory without
-  one is drawn as the union of its communes' contours; an EPCI that crosses the département's
-  border is drawn by its communes inside the département only.
+  one is drawn as the union of its communes' contours.
 - Projection: equirectangular around the mean latitude (distances on a département or a région
   are within a few per cent of a conformal projection), fitted to the width of the viewBox.
   Overseas shapes away from metropolitan France are drawn in insets under the main map.
@@ -38,6 +38,7 @@ CHILD_KIND = {
     TerritoryKind.DEPARTEMENT: TerritoryKind.EPCI,
     TerritoryKind.EPCI: TerritoryKind.COMMUNE,
     TerritoryKind.PERIMETER: TerritoryKind.COMMUNE,
+    TerritoryKind.COMMUNE: TerritoryKind.COMMUNE,  # arrondissements municipaux
 }
 # Metropolitan France and Corsica (west, south, east, north): shapes whose centre falls outside
 # go to insets when the map also has shapes inside.
@@ -334,32 +335,32 @@ def sub_territory_shapes(kind: str, code: str) -> dict[str, tuple[str, object]]:
 
     child = child_kind(kind)
     communes = Commune.objects.filter(kind=CommuneKind.COMMUNE)
-    by_commune: dict[str, list[str]] = {}  # sub-territory code → its communes, for unions
     if child == TerritoryKind.REGION:
         texts = _geometries(Region, "code", {})
     elif child == TerritoryKind.DEPARTEMENT:
         texts = _geometries(Departement, "code", {"region_id": code})
     elif child == TerritoryKind.EPCI:
-        inside = communes.filter(departement_id=code, epci__isnull=False)
-        for commune, epci in inside.values_list("code", "epci_id"):
-            by_commune.setdefault(epci, []).append(commune)
-        texts = _geometries(Epci, "siren", {"siren__in": list(by_commune)})
-        crossing = set(
-            communes.filter(epci_id__in=list(by_commune))
-            .exclude(departement_id=code)
-            .values_list("epci_id", flat=True)
+        # Each EPCI whole, even across the département's border (as the figures count it).
+        sirens = set(
+            communes.filter(departement_id=code, epci__isnull=False).values_list("epci", flat=True)
         )
-        # EPCI across the border: only their communes inside the département are drawn.
-        texts = {c: (n, "" if c in crossing else t) for c, (n, t) in texts.items()}
+        texts = _geometries(Epci, "siren", {"siren__in": sirens})
+    elif child == TerritoryKind.COMMUNE and kind == TerritoryKind.COMMUNE:
+        # Arrondissements municipaux of Paris, Lyon and Marseille.
+        texts = _geometries(
+            Commune, "code", {"parent_id": code, "kind": CommuneKind.ARRONDISSEMENT}
+        )
     elif child == TerritoryKind.COMMUNE:
         texts = _geometries(Commune, "code", {"code__in": communes_in(kind, code)})
     else:
         return {}
     codes = list(texts)
+    if not codes:
+        return {}
     parsed = shapely.from_geojson([t or None for _, t in texts.values()], on_invalid="ignore")
     shapes = {c: (texts[c][0], g) for c, g in zip(codes, parsed, strict=True)}
     for missing in [c for c, (_, g) in shapes.items() if g is None]:
-        members = by_commune.get(missing) or communes_in(child, missing)
+        members = communes_in(child, missing) if child != TerritoryKind.COMMUNE else []
         shapes[missing] = (shapes[missing][0], _union_of_communes(members))
     return shapes
 

@@ -67,10 +67,11 @@ def test_class_labels():
 SQUARE = shapely.box(0, 45, 1, 46)
 
 
-def test_projection_fits_the_width_and_keeps_north_up():
+def test_projection_fits_the_box_and_keeps_north_up():
     projection, width, height = fit(SQUARE.bounds, 600, 600)
-    assert width == pytest.approx(600)
-    assert height == pytest.approx(600 / projection.cos_lat) or height <= 600
+    # One degree of latitude is longer than one of longitude at 45°N: the height fills the box.
+    assert height == pytest.approx(600)
+    assert width == pytest.approx(600 * projection.cos_lat)
     x_west, y_north = projection(0, 46)
     x_east, y_south = projection(1, 45)
     assert x_west < x_east and y_north < y_south
@@ -170,8 +171,8 @@ def test_epci_without_contour_is_the_union_of_its_communes(referential):
     name, metro = shapes["244400404"]
     assert name == "Nantes Métropole"
     assert metro.area == pytest.approx(2.0)
-    # The EPCI across the border is drawn by its communes inside the département only.
-    assert shapes["200000001"][1].area == pytest.approx(1.0)
+    # The EPCI across the border is drawn whole, as the figures count it.
+    assert shapes["200000001"][1].area == pytest.approx(2.0)
 
 
 def test_territory_layout_is_cached_and_absent_without_sub_territories(
@@ -181,6 +182,7 @@ def test_territory_layout_is_cached_and_absent_without_sub_territories(
     assert set(layout.paths) == {"44109", "44143"}
     with django_assert_num_queries(1):  # the referential version only
         assert territory_layout("epci", "244400404").paths == layout.paths
-    assert territory_layout("commune", "44109") is None
+    assert territory_layout("commune", "44109") is None  # no arrondissements
+    assert territory_layout("qpv", "QN04401M") is None
     # 49 has no contour of its own: drawn from its commune.
     assert set(territory_layout("region", "52").paths) == {"44", "49"}
