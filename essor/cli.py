@@ -37,6 +37,18 @@ COMMANDS: dict[tuple[str, ...], tuple[str, str]] = {
         "export_indicators",
         "Exporte les indicateurs d'un territoire (CSV, XLSX, Parquet, JSON)",
     ),
+    ("directory", "refresh"): (
+        "refresh_directory_sources",
+        "Relit les sources externes de l'annuaire (GoGoCarto, CSV) à modérer",
+    ),
+    ("directory", "dump"): (
+        "dump_directory",
+        "Écrit les données ouvertes de l'annuaire (CSV, GeoJSON, Parquet, LISEZMOI)",
+    ),
+    ("directory", "alerts"): (
+        "send_directory_alerts",
+        "Envoie les alertes des recherches enregistrées de l'annuaire",
+    ),
     ("innovation", "grid"): (
         "load_default_grid",
         "Crée la grille CSESS 2017 par défaut si absente",

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "essor.innovation",
     "essor.calls",
     "essor.directory",
+    "essor.directory.exchange",
     "essor.api",
     "essor.web",
 ]
@@ -149,6 +150,16 @@ WHITENOISE_USE_FINDERS = True
 
 EMAIL_BACKEND = env("ESSOR_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("ESSOR_DEFAULT_FROM_EMAIL", "essor@localhost")
+# SMTP, used when ESSOR_EMAIL_BACKEND is django.core.mail.backends.smtp.EmailBackend.
+EMAIL_HOST = env("ESSOR_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("ESSOR_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("ESSOR_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_secret("ESSOR_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("ESSOR_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("ESSOR_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("ESSOR_EMAIL_TIMEOUT", 30)
+# Public address of the site, for the links in e-mails sent by commands (alerts).
+SITE_URL = env("ESSOR_SITE_URL", "http://127.0.0.1:8000")
 
 # Sirene ingestion: where temporary files, reject files and DuckDB work files go.
 SIRENE_WORK_DIR = Path(env("ESSOR_SIRENE_WORK_DIR", str(VAR_DIR / "sirene")))

@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("innovation/", include("essor.innovation.urls")),
     path("appels/", include("essor.calls.urls")),
+    path("annuaire/", include("essor.directory.exchange.urls")),
     path("", include("essor.observatory.urls_exports")),
     path("", include("essor.web.urls")),
 ]

@@ -20,3 +20,4 @@ api = NinjaAPI(
 # api.add_router("/territories", "essor.observatory.api.router")
 # api.add_router("/actors", "essor.directory.api.router")
 api.add_router("/territories", "essor.observatory.api.router")
+api.add_router("/actors", "essor.directory.exchange.api.router")
