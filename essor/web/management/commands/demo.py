@@ -1,6 +1,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from essor.directory.demo import seed_demo_directory
 from essor.web import demo
 
 
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         self.stdout.write("3/3 organisation, comptes et appel à projets de démonstration")
         organisation = demo.ensure_organisation_and_accounts()
         demo.ensure_demo_call(organisation)
+        seed_demo_directory(self.stdout)
         self.stdout.write(f"Comptes (mot de passe « {demo.DEMO_PASSWORD} ») :")
         for email, full_name, _ in demo.DEMO_ACCOUNTS:
             self.stdout.write(f"  {email:<28} {full_name}")
