@@ -13,6 +13,7 @@ urlpatterns = [
     path("innovation/", include("essor.innovation.urls")),
     path("appels/", include("essor.calls.urls")),
     path("annuaire/", include("essor.directory.exchange.urls")),
+    path("annuaire/", include("essor.directory.urls")),
     path("", include("essor.observatory.urls_exports")),
     path("", include("essor.web.urls")),
 ]
