@@ -10,6 +10,8 @@ app_name = "directory"
 urlpatterns = [
     path("proposer/", contribute.propose_actor, name="propose_actor"),
     path("acteurs/<slug:slug>/", public.actor_detail, name="actor_detail"),
+    # Same page under the name the search pages reverse (essor.directory.search.views).
+    path("acteurs/<slug:slug>/", public.actor_detail, name="actor"),
     path("acteurs/<slug:slug>/logo/", public.actor_logo, name="actor_logo"),
     path("acteurs/<slug:slug>/modifier/", contribute.actor_suggest, name="actor_suggest"),
     path("acteurs/<slug:slug>/revendiquer/", contribute.actor_claim, name="actor_claim"),
