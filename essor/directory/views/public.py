@@ -3,6 +3,7 @@ actors, PTCE members, history, « signaler une erreur »."""
 
 import json
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import FileResponse, Http404
 from django.shortcuts import render
@@ -27,6 +28,11 @@ def leaflet_available() -> bool:
     """Leaflet is vendored by the search pages (static/vendor/leaflet/); without it the maps
     are shown as lists only."""
     return bool(finders.find("vendor/leaflet/leaflet.js"))
+
+
+def map_tiles_url() -> str:
+    """The tile server the search map uses too (none by default: markers on a plain ground)."""
+    return getattr(settings, "ESSOR_MAP_TILES_URL", "") or ""
 
 
 def _point(name: str, lat, lon, url: str = "") -> dict:
@@ -124,6 +130,7 @@ def actor_detail(request, slug: str):
         "official": target.official,
         "name": target.name,
         "leaflet": leaflet_available(),
+        "tiles_url": map_tiles_url(),
         "report_form": ReportForm(),
         "honeypot": HONEYPOT,
         "can_suggest": perms.can_suggest_change(user, actor),

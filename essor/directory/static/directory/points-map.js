@@ -14,10 +14,12 @@
       return;
     }
     var map = window.L.map(element, { scrollWheelZoom: false });
-    window.L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
-      maxZoom: 18,
-      attribution: "© contributeurs OpenStreetMap",
-    }).addTo(map);
+    map.attributionControl.setPrefix(false);
+    // No tile server unless one is configured (ESSOR_MAP_TILES_URL): no request leaves the site.
+    var tiles = element.getAttribute("data-tiles-url");
+    if (tiles) {
+      window.L.tileLayer(tiles, { maxZoom: 18, attribution: "Fond de carte configuré" }).addTo(map);
+    }
     var bounds = [];
     points.forEach(function (point) {
       var marker = window.L.marker([point.lat, point.lon], { title: point.name }).addTo(map);
