@@ -70,11 +70,22 @@ def is_due(source: ExternalSource, now) -> bool:
 
 
 def _already_pending(actor_id: int, values: dict) -> bool:
+    """Whether the pending versions of the actor already propose every value of `values`."""
+    from essor.directory import actions
     from essor.directory.enums import VersionStatus
     from essor.directory.models import ActorVersion
 
+    proposed: dict = {}
     pending = ActorVersion.objects.filter(actor_id=actor_id, status=VersionStatus.PENDING)
-    return any(version.data == values for version in pending)
+    for version in pending.order_by("created_at", "id"):
+        proposed.update(version.data)
+    if not proposed:
+        return False
+    try:
+        cleaned = actions.clean_values(values)
+    except ValidationError:
+        return False
+    return all(proposed.get(k) == v for k, v in cleaned.items())
 
 
 def refresh_source(source: ExternalSource, *, timeout=TIMEOUT_SECONDS, max_bytes=MAX_BYTES):
