@@ -74,7 +74,7 @@ def direct_data(territory, perimeter: str, run: ImportRun) -> PortraitData:
     _active_cells(active, cells)
     theme_cells(active, cells)
     _dynamic_cells(base, cells)
-    _qpv_cells(active, cells, territory)
+    _qpv_cells(active, cells, territory, run, perimeter)
     economy = scope.has_economy(territory)
     if economy:
         communes = None if territory.kind == K.FRANCE else territory.commune_codes()
@@ -165,20 +165,22 @@ def _dynamic_cells(base, cells: Cells) -> None:
             add_cell(cells, CLOSED, str(closed), Measures(n))
 
 
-def _qpv_cells(active, cells: Cells, territory) -> None:
-    inside = active.exclude(qpv_code="").count()
-    points = list(
-        active.filter(qpv_code="", lat__isnull=False, lon__isnull=False).values_list(
-            "lon", "lat", "commune_code"
+def _qpv_cells(active, cells: Cells, territory, run, perimeter: str) -> None:
+    if territory.kind == K.QPV:
+        ((_code, _name, inside, near),) = qpv_rows(
+            run, perimeter, [(territory.code, territory.name)]
         )
-    )
-    near = 0
-    if points:
-        lon, lat, communes = zip(*points, strict=True)
-        index, codes = qpvgeo.qpv_index().pairs(lon, lat, communes)
-        if territory.kind == K.QPV:
-            near = len({int(i) for i, c in zip(index, codes, strict=True) if c == territory.code})
-        else:
+    else:
+        inside = active.exclude(qpv_code="").count()
+        points = list(
+            active.filter(qpv_code="", lat__isnull=False, lon__isnull=False).values_list(
+                "lon", "lat", "commune_code"
+            )
+        )
+        near = 0
+        if points:
+            lon, lat, communes = zip(*points, strict=True)
+            index, _codes = qpvgeo.qpv_index().pairs(lon, lat, communes)
             near = len(set(index.tolist()))
     if inside:
         add_cell(cells, QPV, "inside", Measures(inside))
