@@ -16,6 +16,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 
+from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -367,21 +368,71 @@ def _fallback(params) -> list[PublicRecord]:
     return records
 
 
-def _search_app():
+def _search_keys(params) -> list[tuple[str, str]] | None:
+    """(SIREN, actor slug) of the entries the directory's search finds for `params`, in its
+    order; None when the search index is not installed or not built yet."""
     try:
-        from essor.directory.search import search as search_module  # type: ignore
+        from essor.directory.search import params as search_params
+        from essor.directory.search import query as search_query
+        from essor.directory.search.models import SearchEntry, SearchIndexState
     except ImportError:
         return None
-    return (
-        getattr(search_module, "search", None)
-        if callable(getattr(search_module, "search", None))
-        else None
-    )
+    if not SearchIndexState.objects.exists():
+        return None
+    parsed = search_params.parse(params)
+    text, center, _messages = search_query.resolve(parsed)
+    where, args = search_query.filter_sql(parsed, text, center)
+    order, order_args = "e.score DESC, e.id", []
+    if text is not None:
+        rank, order_args = search_query.rank_sql(text)
+        order = f"{rank}, {order}"
+    table = SearchEntry._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT e.siren, e.actor_slug FROM {table} e WHERE {where} ORDER BY {order}",
+            [*args, *order_args],
+        )
+        return cursor.fetchall()
+
+
+def _from_search(keys: list[tuple[str, str]]) -> list[PublicRecord]:
+    """One record per actor (or legal unit) of the search entries, in the search's order."""
+    from essor.directory.models import Actor
+
+    ordered = list(dict.fromkeys((siren, "" if siren else slug) for siren, slug in keys))
+    sirens = [siren for siren, _slug in ordered if siren]
+    slugs = [slug for _siren, slug in ordered if slug]
+    records: dict[tuple[str, str], PublicRecord] = {}
+    actors = []
+    public = Actor.objects.filter(status__in=PUBLIC_STATUSES)
+    for start in range(0, len(sirens), 500):
+        actors += public.filter(siren__in=sirens[start : start + 500])
+    for start in range(0, len(slugs), 500):
+        actors += public.filter(siren="", slug__in=slugs[start : start + 500])
+    for actor, record in zip(actors, from_actors(actors), strict=True):
+        records[(actor.siren, "" if actor.siren else actor.slug)] = record
+    missing = [siren for siren in sirens if (siren, "") not in records]
+    live = set()
+    for start in range(0, len(missing), 500):
+        live |= set(
+            Actor.objects.exclude(status__in=LIVE_EXCLUDED)
+            .filter(siren__in=missing[start : start + 500])
+            .values_list("siren", flat=True)
+        )
+    units = list(_units(_current_run(), [s for s in missing if s not in live]).values())
+    for unit, record in zip(units, from_units(units), strict=True):
+        records[(unit.siren, "")] = record
+    return [records[key] for key in ordered if key in records]
 
 
 def find(params) -> list[PublicRecord]:
     """The public records matching `params` (a QueryDict or a dict of the search page's
-    parameters), sorted by name."""
+    parameters): through the directory's search when its index is built (same filters, same
+    order as the search page, one record per actor), else the fallback filters above, sorted
+    by name."""
+    keys = _search_keys(params)
+    if keys is not None:
+        return _from_search(keys)
     return _fallback(params)
 
 

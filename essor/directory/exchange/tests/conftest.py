@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 
 from essor.accounts.enums import Role
+from essor.directory import actions
 from essor.directory.tests import factories as f
 from essor.territories.models import Commune, Departement, Epci, Region
 
@@ -86,3 +87,30 @@ def sirene(communes):
 
 def head_siret(unit) -> str:
     return unit.establishments.order_by("-is_head_office", "siret").first().siret
+
+
+PRIVATE = "Montant de la cotisation : 1234 €"
+PUBLIC = "Ouvert aux bénévoles"
+
+
+@pytest.fixture
+def directory(sirene, people):
+    moderator = people["moderator"]
+    projet = f.validated_actor(
+        moderator,
+        name="Atelier vélo solidaire",
+        commune="44109",
+        lat=47.2,
+        lon=-1.54,
+        address="5 quai de la Fosse",
+        labels=["tiers_lieu"],
+    )
+    private = actions.create_custom_field(
+        people["org"], key="cotisation", label="Cotisation", kind="text", by=moderator
+    )
+    public = actions.create_custom_field(
+        people["org"], key="benevolat", label="Bénévolat", kind="text", by=moderator, is_public=True
+    )
+    actions.set_custom_value(projet, private, PRIVATE, by=moderator)
+    actions.set_custom_value(projet, public, PUBLIC, by=moderator)
+    return {"projet": projet, **sirene}

@@ -5,40 +5,12 @@ import csv
 import io
 import json
 
-import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from essor.directory import actions
 from essor.directory.exchange.records import COLUMNS
-from essor.directory.tests import factories as f
-
-PRIVATE = "Montant de la cotisation : 1234 €"
-PUBLIC = "Ouvert aux bénévoles"
-
-
-@pytest.fixture
-def directory(sirene, people):
-    moderator = people["moderator"]
-    projet = f.validated_actor(
-        moderator,
-        name="Atelier vélo solidaire",
-        commune="44109",
-        lat=47.2,
-        lon=-1.54,
-        address="5 quai de la Fosse",
-        labels=["tiers_lieu"],
-    )
-    private = actions.create_custom_field(
-        people["org"], key="cotisation", label="Cotisation", kind="text", by=moderator
-    )
-    public = actions.create_custom_field(
-        people["org"], key="benevolat", label="Bénévolat", kind="text", by=moderator, is_public=True
-    )
-    actions.set_custom_value(projet, private, PRIVATE, by=moderator)
-    actions.set_custom_value(projet, public, PUBLIC, by=moderator)
-    return {"projet": projet, **sirene}
+from essor.directory.exchange.tests.conftest import PRIVATE, PUBLIC
 
 
 def rows_of_csv(response) -> list[dict]:
