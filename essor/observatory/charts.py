@@ -156,22 +156,29 @@ def _axes(frame: _Frame, ticks: list[float], categories: Sequence[str], step: fl
     return "".join(parts)
 
 
-def _legend(series: Sequence[Series], y: float, line_names: set[str]) -> str:
-    parts, x = [], 0.0
+def _legend(
+    series: Sequence[Series], y: float, line_names: set[str], width: float
+) -> tuple[str, float]:
+    """(legend markup, its height): items left to right, wrapping to a new line at the width."""
+    parts, x, row = [], 0.0, 0
     for item in series:
+        item_width = 34 + 8.2 * len(item.name)
+        if x and x + item_width > width:
+            x, row = 0.0, row + 1
+        top = y + row * 22
         if item.name in line_names:
             mark = (
-                f'<line x1="{x}" x2="{x + 18}" y1="{y - 5}" y2="{y - 5}" '
+                f'<line x1="{x}" x2="{x + 18}" y1="{top - 5}" y2="{top - 5}" '
                 f'stroke="{item.colour}" stroke-width="3"/>'
             )
         else:
-            mark = f'<rect x="{x}" y="{y - 12}" width="14" height="14" fill="{item.colour}"/>'
+            mark = f'<rect x="{x}" y="{top - 12}" width="14" height="14" fill="{item.colour}"/>'
         parts.append(
-            f'{mark}<text x="{x + 22}" y="{y}" font-size="14" fill="{INK}">'
+            f'{mark}<text x="{x + 22}" y="{top}" font-size="14" fill="{INK}">'
             f"{escape(item.name)}</text>"
         )
-        x += 30 + 8 * len(item.name)
-    return "".join(parts)
+        x += item_width
+    return "".join(parts), 22 * (row + 1)
 
 
 def _coloured(series: Sequence[Series], offset: int = 0) -> list[Series]:
@@ -204,10 +211,15 @@ def column_chart(
     if not categories or not every_value:
         return _empty(chart_id, title, empty_message, width)
     ticks = nice_ticks(min(0, *every_value), max(0, *every_value))
-    frame = _Frame(70, 34, width - 80, height - 34 - 30, ticks[0], ticks[-1])
+    legend, legend_height = _legend(
+        [*series, *([line] if line else [])], 16, {line.name} if line else set(), width
+    )
+    height += legend_height - 22
+    frame = _Frame(
+        70, 12 + legend_height, width - 80, height - legend_height - 42, ticks[0], ticks[-1]
+    )
     step = frame.width / len(categories)
-    parts = [_svg_open(chart_id, width, height, title, description or title)]
-    parts.append(_legend([*series, *([line] if line else [])], 16, {line.name} if line else set()))
+    parts = [_svg_open(chart_id, width, height, title, description or title), legend]
     parts.append(_axes(frame, ticks, categories, step, value_format))
     column = step * 0.8 / max(len(series), 1)
     zero = frame.y(0)
@@ -270,10 +282,13 @@ def line_chart(
     if not categories or not values:
         return _empty(chart_id, title, empty_message, width)
     ticks = nice_ticks(min(low, *values), high if high is not None else max(values))
-    frame = _Frame(70, 34, width - 80, height - 34 - 30, ticks[0], ticks[-1])
+    legend, legend_height = _legend(series, 16, {s.name for s in series}, width)
+    height += legend_height - 22
+    frame = _Frame(
+        70, 12 + legend_height, width - 80, height - legend_height - 42, ticks[0], ticks[-1]
+    )
     step = frame.width / len(categories)
-    parts = [_svg_open(chart_id, width, height, title, description or title)]
-    parts.append(_legend(series, 16, {s.name for s in series}))
+    parts = [_svg_open(chart_id, width, height, title, description or title), legend]
     parts.append(_axes(frame, ticks, categories, step, value_format))
     for item in series:
         parts.append(_polyline(frame, step, item, value_format, categories))

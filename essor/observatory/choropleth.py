@@ -261,7 +261,7 @@ def choropleth_svg(
     has_missing = any(values.get(code) is None for code in layout.paths)
     legend_rows = len(labels) + (1 if has_missing else 0)
     legend_top = layout.height + 16
-    height = legend_top + 30 + 24 * legend_rows
+    height = legend_top + 34 + 30 * legend_rows
     description = f"{legend_title} : " + (
         " ; ".join(f"{label} ({colour})" for label, colour in zip(labels, colours, strict=True))
         if labels
@@ -298,18 +298,18 @@ def choropleth_svg(
             f"</title></path>"
         )
     parts.append(
-        f'<text x="0" y="{legend_top + 12:.0f}" font-size="14" font-weight="600" '
+        f'<text x="0" y="{legend_top + 14:.0f}" font-size="17" font-weight="600" '
         f'fill="{INK}">{escape(legend_title)}</text>'
     )
     rows = list(zip(labels, colours, strict=True))
     if has_missing:
         rows.append(("sans donnée", hatch))
     for index, (label, colour) in enumerate(rows):
-        y = legend_top + 24 + 24 * index
+        y = legend_top + 28 + 30 * index
         parts.append(
-            f'<rect x="0" y="{y:.0f}" width="22" height="16" fill="{colour}" '
+            f'<rect x="0" y="{y:.0f}" width="28" height="20" fill="{colour}" '
             f'stroke="{OUTLINE}" stroke-width="0.8"/>'
-            f'<text x="30" y="{y + 13:.0f}" font-size="14" fill="{INK}">{escape(label)}</text>'
+            f'<text x="38" y="{y + 16:.0f}" font-size="17" fill="{INK}">{escape(label)}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)

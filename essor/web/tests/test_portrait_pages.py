@@ -141,3 +141,29 @@ def test_without_import_the_page_says_so(client, territory):  # noqa: F811
 
 def test_nav_links_to_the_comparison(client, data):
     assert 'href="/comparer/"' in client.get("/").content.decode()
+
+
+def test_cells_are_formatted_by_column_kind():
+    from essor.web.views.sections import format_cell
+
+    assert format_cell(1234, "int") == "1\u202f234"
+    assert format_cell(1399.4, "float", "salaries_estimes") == "1\u202f399"
+    assert format_cell(7.5, "float", "salaries_estimes") in ("8", "7")  # estimates: units
+    assert format_cell(3.04, "float", "densite") == "3,0"
+    assert format_cell(0.136, "share") == "13,6\u00a0%"
+    assert format_cell(None, "share") == "—"
+
+
+def test_dynamics_chart_draws_the_last_years_without_gaps():
+    from essor.observatory.portrait import Column, Table
+    from essor.web.views.sections import CHART_YEARS, recent_years
+
+    table = Table(
+        "dynamique",
+        "t",
+        [Column("annee", "Année", "year"), Column("creations", "Créations")],
+        [{"annee": 1950, "creations": 1}, {"annee": 2020, "creations": 4}],
+    )
+    rows = recent_years(table, "annee", {"creations": 0})
+    assert len(rows) == CHART_YEARS and rows[-1] == {"annee": 2020, "creations": 4}
+    assert rows[0] == {"annee": 2020 - CHART_YEARS + 1, "creations": 0}

@@ -26,6 +26,11 @@ BAR_TABLES = {
 # Tables shown as a chart with their data in a « Voir les données » disclosure; the others
 # are shown as tables directly.
 CHARTED = BAR_TABLES | {"dynamique", "survie", "sous_territoires"}
+# Long tables without a chart, folded in a « Voir le tableau » disclosure on the page (printed
+# open in the report).
+FOLDED = {"categories_juridiques", "divisions_naf", "annees_effectif"}
+# The years drawn by the dynamics and survival charts (the data tables keep every year).
+CHART_YEARS = 25
 # Tables left out of the page when empty: they do not apply to the territory (no ESS share below
 # the commune, no sub-territory level under a commune or a QPV).
 NOT_APPLICABLE_WHEN_EMPTY = {"part_economie", "sous_territoires"}
@@ -33,7 +38,13 @@ DOWNLOAD_FORMATS = [("csv", "CSV"), ("xlsx", "Excel"), ("parquet", "Parquet")]
 LINE_KEYS = ("solde",)  # columns of « dynamique » drawn as a line over the columns
 
 
-def format_cell(value, kind: str) -> str:
+def is_ratio(key: str) -> bool:
+    """Float columns shown with one decimal (densities); other floats are estimates or counts
+    stored as floats, shown rounded to the unit."""
+    return "densite" in key or "10k" in key or "10000" in key
+
+
+def format_cell(value, kind: str, key: str = "") -> str:
     if value is None:
         return "—"
     if kind == "share":
@@ -41,7 +52,7 @@ def format_cell(value, kind: str) -> str:
     if kind == "int":
         return charts.format_number(value)
     if kind == "float":
-        return charts.format_number(value, 0 if abs(value) >= 100 else 1)
+        return charts.format_number(value, 1 if is_ratio(key) else 0)
     return str(value)
 
 
@@ -62,6 +73,8 @@ class Section:
     chart: SafeString | None = None
     downloads: list[tuple[str, str]] = field(default_factory=list)
     charted: bool = False
+    folded: bool = False
+    table: Table | None = None
 
     @property
     def anchor(self) -> str:
@@ -127,20 +140,33 @@ def bar_svg(table: Table, chart_id: str) -> str:
     )
 
 
+def recent_years(table: Table, key: str, fill: dict | None) -> list[dict]:
+    """The rows of the last CHART_YEARS years, one per year in a row: missing years get `fill`
+    (zero counts) or are left as gaps (None values) when `fill` is None."""
+    by_year = {row[key]: row for row in table.rows if isinstance(row.get(key), int)}
+    if not by_year:
+        return []
+    last = max(by_year)
+    first = max(min(by_year), last - CHART_YEARS + 1)
+    return [by_year.get(y, {key: y, **(fill or {})}) for y in range(first, last + 1)]
+
+
 def dynamics_svg(table: Table, chart_id: str) -> str:
     x = label_column(table)
     counts = [c for c in table.columns if c.kind == "int"]
     if x is None or not counts:
         return ""
+    rows = recent_years(table, x.key, {c.key: 0 for c in counts})
     line_columns = [c for c in counts if any(k in c.key for k in LINE_KEYS)]
     bar_columns = [c for c in counts if c not in line_columns]
-    categories = [str(row.get(x.key, "")) for row in table.rows]
-    series = [charts.Series(c.label, [row.get(c.key) for row in table.rows]) for c in bar_columns]
+    categories = [str(row.get(x.key, "")) for row in rows]
+    series = [charts.Series(c.label, [row.get(c.key) for row in rows]) for c in bar_columns]
     line = None
     if line_columns:
         column = line_columns[0]
-        line = charts.Series(column.label, [row.get(column.key) for row in table.rows])
-    return charts.column_chart(categories, series, line=line, title=table.title, chart_id=chart_id)
+        line = charts.Series(column.label, [row.get(column.key) for row in rows])
+    title = table.title + (f", {categories[0]}–{categories[-1]}" if categories else "")
+    return charts.column_chart(categories, series, line=line, title=title, chart_id=chart_id)
 
 
 def survival_svg(table: Table, chart_id: str) -> str:
@@ -149,9 +175,11 @@ def survival_svg(table: Table, chart_id: str) -> str:
     shares = [c for c in table.columns if c.kind == "share"]
     if x is None or not shares:
         return ""
-    categories = [str(row.get(x.key, "")) for row in table.rows]
-    series = [charts.Series(c.label, [row.get(c.key) for row in table.rows]) for c in shares]
-    return charts.line_chart(categories, series, title=table.title, chart_id=chart_id, high=1)
+    rows = recent_years(table, x.key, None)
+    categories = [str(row.get(x.key, "")) for row in rows]
+    series = [charts.Series(c.label, [row.get(c.key) for row in rows]) for c in shares]
+    title = table.title + (f", cohortes {categories[0]}–{categories[-1]}" if categories else "")
+    return charts.line_chart(categories, series, title=title, chart_id=chart_id, high=1)
 
 
 def map_columns(table: Table) -> list[Column]:
@@ -180,9 +208,10 @@ def map_svg(territory, table: Table, column: Column | None, chart_id: str) -> st
     if layout is None or code_key is None:
         return ""
     values = {str(row.get(code_key)): row.get(column.key) for row in table.rows}
-    fmt = charts.format_percent if column.kind == "share" else charts.format_number
-    if column.kind == "float":
-        fmt = lambda v: charts.format_number(v, 1)  # noqa: E731
+
+    def fmt(value) -> str:
+        return format_cell(value, column.kind, column.key)
+
     kind_label = {
         "region": "région",
         "departement": "département",
@@ -206,7 +235,8 @@ def rows_of(table: Table, link_kind: str | None = None) -> list[list[Cell]]:
     for row in table.rows:
         cells = []
         for column in shown_columns(table):
-            cell = Cell(format_cell(row.get(column.key), column.kind), column.kind != "text")
+            value = row.get(column.key)
+            cell = Cell(format_cell(value, column.kind, column.key), column.kind != "text")
             if code_key and name and column.key == name.key and row.get(code_key):
                 cell.href = reverse("web:territory", args=[link_kind, row[code_key]])
             cells.append(cell)
@@ -230,6 +260,8 @@ def build_sections(portrait: Portrait, map_key: str | None = None) -> list[Secti
             svg = dynamics_svg(table, chart_id)
         elif slug == "survie":
             svg = survival_svg(table, chart_id)
+        elif slug == "qpv":
+            link_kind = "qpv"
         elif slug == "sous_territoires":
             link_kind = choropleth.child_kind(territory.kind)
             columns = {c.key: c for c in map_columns(table)}
@@ -245,6 +277,8 @@ def build_sections(portrait: Portrait, map_key: str | None = None) -> list[Secti
                 chart=mark_safe(svg) if svg else None,  # noqa: S308 — every text is escaped
                 downloads=table_download_links(territory, portrait.perimeter, slug),
                 charted=bool(svg),
+                folded=slug in FOLDED and len(table.rows) > 8,
+                table=table,
             )
         )
     return sections
