@@ -10,7 +10,7 @@ from django.http import Http404
 from django.urls import reverse
 from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
-from pydantic import WithJsonSchema
+from pydantic import ConfigDict, WithJsonSchema, create_model
 
 from essor.ess.enums import Perimeter
 from essor.observatory import exports
@@ -108,6 +108,143 @@ class TableOut(Schema):
     )
 
 
+# Columns of each table (key, kind, label), as essor.observatory.assemble builds them; a test
+# checks that they stay equal. They type the rows in the OpenAPI description.
+TABLE_COLUMNS: dict[str, list[tuple[str, str, str]]] = {
+    "familles": [
+        ("famille", "text", "Code"),
+        ("libelle", "text", "Famille"),
+        ("etablissements", "int", "Établissements actifs"),
+        ("etablissements_employeurs", "int", "Établissements employeurs"),
+        ("salaries_estimes", "float", "Salariés estimés"),
+        ("part", "share", "Part des établissements ESS"),
+    ],
+    "categories_juridiques": [
+        ("code", "text", "Code"),
+        ("libelle", "text", "Catégorie juridique (niveau III)"),
+        ("famille", "text", "Famille"),
+        ("etablissements", "int", "Établissements actifs"),
+        ("etablissements_employeurs", "int", "Établissements employeurs"),
+        ("salaries_estimes", "float", "Salariés estimés"),
+        ("part", "share", "Part des établissements ESS"),
+    ],
+    "secteurs_ess": [
+        ("secteur", "text", "Code"),
+        ("libelle", "text", "Secteur"),
+        ("etablissements", "int", "Établissements actifs"),
+        ("etablissements_employeurs", "int", "Établissements employeurs"),
+        ("salaries_estimes", "float", "Salariés estimés"),
+        ("part", "share", "Part des établissements ESS"),
+    ],
+    "sections_naf": [
+        ("section", "text", "Section"),
+        ("libelle", "text", "Libellé"),
+        ("etablissements", "int", "Établissements actifs"),
+        ("etablissements_employeurs", "int", "Établissements employeurs"),
+        ("salaries_estimes", "float", "Salariés estimés"),
+        ("part", "share", "Part des établissements ESS"),
+    ],
+    "divisions_naf": [
+        ("division", "text", "Division"),
+        ("section", "text", "Section"),
+        ("libelle", "text", "Libellé"),
+        ("etablissements", "int", "Établissements actifs"),
+        ("etablissements_employeurs", "int", "Établissements employeurs"),
+        ("salaries_estimes", "float", "Salariés estimés"),
+        ("part", "share", "Part des établissements ESS"),
+    ],
+    "champs_thematiques": [
+        ("champ", "text", "Code"),
+        ("libelle", "text", "Champ"),
+        ("etablissements", "int", "Établissements actifs"),
+        ("etablissements_employeurs", "int", "Établissements employeurs"),
+        ("salaries_estimes", "float", "Salariés estimés"),
+    ],
+    "tranches_effectif": [
+        ("tranche", "text", "Code"),
+        ("libelle", "text", "Tranche d'effectif"),
+        ("etablissements", "int", "Établissements actifs"),
+        ("salaries_estimes", "float", "Salariés estimés"),
+        ("part", "share", "Part des établissements"),
+    ],
+    "annees_effectif": [
+        ("annee", "year", "Année"),
+        ("etablissements", "int", "Établissements actifs"),
+        ("part", "share", "Part des établissements"),
+    ],
+    "part_economie": [
+        ("indicateur", "text", "Indicateur"),
+        ("ess", "float", "ESS"),
+        ("ensemble", "float", "Tous établissements"),
+        ("part", "share", "Part de l'ESS"),
+    ],
+    "dynamique": [
+        ("annee", "year", "Année"),
+        ("creations", "int", "Créations"),
+        ("fermetures", "int", "Fermetures"),
+        ("solde", "int", "Solde"),
+    ],
+    "survie": [
+        ("annee", "year", "Année de création"),
+        ("creations", "int", "Créations"),
+        ("survie_1", "share", "Encore ouverts après 1 an"),
+        ("survie_3", "share", "Encore ouverts après 3 ans"),
+        ("survie_5", "share", "Encore ouverts après 5 ans"),
+    ],
+    "qpv": [
+        ("code", "text", "Code"),
+        ("nom", "text", "Quartier"),
+        ("dans_qpv", "int", "Dans le quartier"),
+        ("a_moins_de_300m", "int", "Hors QPV, à moins de 300 m"),
+    ],
+    "sous_territoires": [
+        ("code", "text", "Code"),
+        ("nom", "text", "Territoire"),
+        ("population", "int", "Population"),
+        ("etablissements", "int", "Établissements actifs"),
+        ("etablissements_employeurs", "int", "Établissements employeurs"),
+        ("salaries_estimes", "float", "Salariés estimés"),
+        ("densite", "float", "Établissements pour 10 000 habitants"),
+        ("part_ess", "share", "Part de l'ESS dans les établissements actifs"),
+    ],
+    "plus_grands_employeurs": [
+        ("rang", "int", "Rang"),
+        ("siret", "text", "SIRET"),
+        ("nom", "text", "Établissement"),
+        ("commune", "text", "Commune"),
+        ("tranche", "text", "Tranche d'effectif"),
+        ("salaries_estimes", "float", "Salariés estimés"),
+    ],
+}
+
+
+KIND_TYPES = {"text": str, "int": int, "year": int, "float": float, "share": float}
+
+
+def _table_schema(slug: str, columns: list[tuple[str, str, str]]) -> type[Schema]:
+    """`<Slug>Table`: a TableOut whose rows list the table's columns with their types.
+    Cells may be null (not computable here); unknown extra columns pass through."""
+    name = "".join(part.title() for part in slug.split("_"))
+    fields = {
+        key: (KIND_TYPES[kind] | None, Field(None, description=f"{label} ({kind})"))
+        for key, kind, label in columns
+    }
+    row = create_model(f"{name}Row", __base__=Schema, **fields)
+    row.model_config = ConfigDict(**{**Schema.model_config, "extra": "allow"})
+    row.model_rebuild(force=True)
+    return create_model(f"{name}Table", __base__=TableOut, rows=(list[row], ...))
+
+
+TABLE_SCHEMAS = {slug: _table_schema(slug, columns) for slug, columns in TABLE_COLUMNS.items()}
+TablesOut = create_model(
+    "TablesOut",
+    __base__=Schema,
+    **{slug: (TABLE_SCHEMAS[slug], ...) for slug in TABLE_SLUGS if slug in TABLE_SCHEMAS},
+)
+TablesOut.model_config = ConfigDict(**{**Schema.model_config, "extra": "allow"})
+TablesOut.model_rebuild(force=True)
+
+
 class ReferenceYear(Schema):
     year: int | None = Field(description="Année de la tranche d'effectif (null : inconnue)")
     establishments: int
@@ -154,7 +291,7 @@ class IndicatorsOut(Schema):
     perimeter_label: str
     source: SourceOut
     headline: HeadlineOut
-    tables: dict[str, TableOut] = Field(description="Tableaux par slug, dans l'ordre des pages")
+    tables: TablesOut = Field(description="Tableaux par slug, dans l'ordre des pages")
 
 
 class TableIndicatorsOut(Schema):

@@ -138,3 +138,19 @@ def test_docs_page_loads_only_local_assets(client, db):
         assert finders.find(asset), asset
     settings = json.loads(re.search(r'id="swagger-settings"[^>]*>(.*?)</script>', html).group(1))
     assert settings["url"] == "/api/openapi.json"
+
+
+def test_documented_columns_are_the_columns_of_the_portrait(client, current_import):  # noqa: F811
+    from essor.observatory.api import TABLE_COLUMNS
+    from essor.observatory.read import get_portrait
+    from essor.observatory.territory import get_territory
+
+    portrait = get_portrait(get_territory("epci", "244400404"), "statistique")
+    assert list(TABLE_COLUMNS) == TABLE_SLUGS
+    for slug, table in portrait.tables.items():
+        assert [(c.key, c.kind, c.label) for c in table.columns] == TABLE_COLUMNS[slug], slug
+    spec = client.get("/api/openapi.json").json()["components"]["schemas"]
+    row = spec["FamillesRow"]["properties"]
+    assert row["etablissements"]["anyOf"][0]["type"] == "integer"
+    assert row["part"]["anyOf"][0]["type"] == "number"
+    assert "FamillesTable" in spec and "SousTerritoiresTable" in spec
