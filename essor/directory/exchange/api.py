@@ -57,15 +57,25 @@ class ActorPage(Schema):
 
 
 class ListParams(Schema):
-    q: str | None = Field(None, description="texte cherché dans le nom")
-    commune: list[str] | None = Field(None, description="code Insee de commune (répétable)")
-    epci: list[str] | None = Field(None, description="SIREN d'EPCI (répétable)")
-    departement: list[str] | None = Field(None, description="code de département (répétable)")
-    label: list[str] | None = Field(None, description="label ou statut (répétable)")
-    theme: list[str] | None = Field(None, description="thème (répétable)")
+    """The search page's parameters (see essor.directory.search.params), documented here."""
+
+    q: str | None = Field(None, description="texte cherché (nom, activité, commune…)")
     famille: list[str] | None = Field(None, description="famille de l'ESS (répétable)")
-    type: str | None = Field(None, description="organisation ou ptce")
-    origine: str | None = Field(None, description="annuaire ou sirene")
+    categorie: list[str] | None = Field(None, description="catégorie juridique, niveau 2")
+    secteur: list[str] | None = Field(None, description="secteur d'activité (répétable)")
+    theme: list[str] | None = Field(None, description="thème (répétable)")
+    label: list[str] | None = Field(None, description="label ou statut (répétable)")
+    taille: list[str] | None = Field(None, description="tranche de taille (répétable)")
+    employeur: str | None = Field(None, description="oui ou non")
+    qpv: str | None = Field(None, description="oui : dans un quartier prioritaire")
+    etat: str | None = Field(None, description="ouvert ou ferme")
+    region: list[str] | None = Field(None, description="code de région (répétable)")
+    departement: list[str] | None = Field(None, description="code de département (répétable)")
+    epci: list[str] | None = Field(None, description="SIREN d'EPCI (répétable)")
+    commune: list[str] | None = Field(None, description="code Insee de commune (répétable)")
+    territoire: str | None = Field(None, description="territoire fixé, « type:code »")
+    autour: str | None = Field(None, description="commune ou code postal du centre")
+    rayon: int | None = Field(None, description="rayon autour du centre (km)")
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="taille de la page")
     offset: int = Field(0, ge=0, description="rang du premier résultat")
     page: int | None = Field(None, ge=1, description="numéro de page (remplace offset)")

@@ -275,6 +275,7 @@ FILTERS = {
     "commune": _("code Insee de commune (répétable)"),
     "epci": _("SIREN d'EPCI"),
     "departement": _("code de département"),
+    "region": _("code de région"),
     "label": _("label ou statut (répétable)"),
     "theme": _("thème (répétable)"),
     "famille": _("famille de l'ESS (répétable)"),
@@ -305,6 +306,13 @@ def _communes_for(params) -> set[str] | None:
             Commune.objects.filter(
                 Q(epci_id__in=_getlist(params, "epci"))
                 | Q(parent__epci_id__in=_getlist(params, "epci"))
+            ).values_list("code", flat=True)
+        )
+    if _getlist(params, "region"):
+        given = True
+        codes |= set(
+            Commune.objects.filter(
+                departement__region_id__in=_getlist(params, "region")
             ).values_list("code", flat=True)
         )
     if _getlist(params, "departement"):
