@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 from essor.ess.enums import Perimeter
 from essor.observatory.portrait import Column, Portrait, Table
+from essor.observatory.read import get_portrait
+from essor.observatory.territory import get_territory
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -488,12 +490,6 @@ class NoImportError(LookupError):
         )
 
 
-def get_portrait(territory, perimeter: str) -> Portrait | None:
-    from essor.observatory.read import get_portrait as read
-
-    return read(territory, perimeter)
-
-
 def check_perimeter(value: str | None) -> str:
     value = value or Perimeter.STATISTIQUE
     if value not in Perimeter.values:
@@ -503,8 +499,6 @@ def check_perimeter(value: str | None) -> str:
 
 def load_portrait(kind: str, code: str, perimeter: str | None) -> Portrait:
     """The portrait, or Http404 (unknown territory), PerimeterError, NoImportError."""
-    from essor.observatory.territory import get_territory
-
     perimeter = check_perimeter(perimeter)
     portrait = get_portrait(get_territory(kind, code), perimeter)
     if portrait is None:
