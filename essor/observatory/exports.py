@@ -51,7 +51,9 @@ GENERAL_METHOD = [
     "Parts : fractions entre 0 et 1 (0,125 = 12,5 %). Une cellule vide signifie « non calculable "
     "pour ce territoire » (par exemple la part de l'ESS d'un QPV), jamais zéro.",
     "CSV : UTF-8, séparateur virgule et point décimal ; variante « ; » (sep=;) avec virgule "
-    "décimale et marque d'ordre des octets pour les tableurs en français.",
+    "décimale et marque d'ordre des octets pour les tableurs en français. XLSX : nombres "
+    "décimaux gardés à 15 chiffres significatifs, la précision d'Excel ; CSV, Parquet et JSON "
+    "les gardent entiers.",
 ]
 
 
