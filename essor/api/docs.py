@@ -7,6 +7,8 @@ from ninja.openapi.docs import Swagger
 
 class LocalSwagger(Swagger):
     template = "api/docs.html"
+    # No call to swagger.io's online validator either.
+    default_settings = {**Swagger.default_settings, "validatorUrl": None}
 
     def render_page(self, request, api, **kwargs):
         settings = {**self.settings, "url": self.get_openapi_url(api, kwargs)}

@@ -138,6 +138,7 @@ def test_docs_page_loads_only_local_assets(client, db):
         assert finders.find(asset), asset
     settings = json.loads(re.search(r'id="swagger-settings"[^>]*>(.*?)</script>', html).group(1))
     assert settings["url"] == "/api/openapi.json"
+    assert settings["validatorUrl"] is None  # no call to swagger.io
 
 
 def test_documented_columns_are_the_columns_of_the_portrait(client, current_import):  # noqa: F811
