@@ -111,7 +111,7 @@ def search_page_url(query: str) -> str:
 
 def run_search(search: SavedSearch, now) -> tuple[list, list]:
     """(new records, changed records) since the last run; records the new state."""
-    found = records.find(QueryDict(search.query))
+    found = list(records.find(QueryDict(search.query)))
     seen = {r.key: r.fingerprint() for r in found}
     new = [r for r in found if r.key not in search.last_seen]
     changed = [

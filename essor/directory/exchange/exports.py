@@ -22,9 +22,9 @@ GoGoCarto feed (`/annuaire/gogocarto.json`), read by GoGoCarto maps (Carteco, Tr
 | `url` | page of the actor on this site |
 | `updatedAt` | date of the last change |
 
-Elements with no position at all (no point, no commune) are left out, since a map cannot place
-them. Pages of `limite` elements (default 500, at most 2000) with `page=`; the answer gives
-`total`, `page`, `pages` and `next`.
+Pages of `limite` actors (default 500, at most 2000) with `page=`; the answer gives `total` (the
+actors found), `page`, `pages` and `next`. An actor with no position at all (no point, no
+commune) is left out of its page, since a map cannot place it.
 """
 
 import csv
@@ -186,11 +186,12 @@ def _centroids(records) -> dict:
 
 def gogocarto_feed(records, *, page: int, per_page: int, page_url, base_url: str = "") -> dict:
     """One page of the feed; `page_url(n)` builds the link to page n."""
-    centroids = _centroids(records)
-    elements = [e for r in records if (e := gogocarto_element(r, centroids, base_url))]
-    total = len(elements)
+    total = len(records)
     pages = max(1, math.ceil(total / per_page))
     start = (page - 1) * per_page
+    chosen = records[start : start + per_page]
+    centroids = _centroids(chosen)
+    elements = [e for r in chosen if (e := gogocarto_element(r, centroids, base_url))]
     return {
         "licence": LICENCE,
         "licenceUrl": LICENCE_URL,
@@ -201,7 +202,7 @@ def gogocarto_feed(records, *, page: int, per_page: int, page_url, base_url: str
         "page": page,
         "pages": pages,
         "next": page_url(page + 1) if page < pages else None,
-        "data": elements[start : start + per_page],
+        "data": elements,
     }
 
 
@@ -260,6 +261,7 @@ def write_dump(records, out: Path, *, parquet: bool = False) -> dict[str, int]:
     """Writes the dump files into `out` (through temporary names, then renamed, so that the
     download page never serves a half-written file); returns {file name: size}."""
     out.mkdir(parents=True, exist_ok=True)
+    records = list(records)
     columns = list(COLUMNS)
     generated = timezone.localtime().strftime("%Y-%m-%d %H:%M")
     contents = {

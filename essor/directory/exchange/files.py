@@ -257,3 +257,13 @@ def load(stored_name: str) -> bytes:
         raise FileRefused(
             _("Le fichier déposé n'est plus disponible : déposez-le à nouveau.")
         ) from None
+
+
+def discard(stored_name: str) -> None:
+    """Removes a stored upload once its batch is confirmed or abandoned (the member list may
+    hold personal data; the batch keeps its name, checksum and preview)."""
+    if not stored_name:
+        return
+    path = (storage_dir() / stored_name).resolve()
+    if path.parent == storage_dir().resolve():
+        path.unlink(missing_ok=True)

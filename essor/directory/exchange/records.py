@@ -14,6 +14,7 @@ Privacy, applied here once so that no output can leak:
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
 from django.db import connection
@@ -408,6 +409,8 @@ def _from_search(keys: list[tuple[str, str]]) -> list[PublicRecord]:
     from essor.directory.models import Actor
 
     ordered = list(dict.fromkeys((siren, "" if siren else slug) for siren, slug in keys))
+    if not ordered:
+        return []
     sirens = [siren for siren, _slug in ordered if siren]
     slugs = [slug for _siren, slug in ordered if slug]
     records: dict[tuple[str, str], PublicRecord] = {}
@@ -433,15 +436,47 @@ def _from_search(keys: list[tuple[str, str]]) -> list[PublicRecord]:
     return [records[key] for key in ordered if key in records]
 
 
-def find(params) -> list[PublicRecord]:
+class Found(Sequence):
+    """The result of `find`: its length and slices cost only the search's keys; the records
+    are built for the slice asked (in chunks when iterating over everything)."""
+
+    CHUNK = 1000
+
+    def __init__(self, keys: list[tuple[str, str]] | None = None, records=None):
+        self._keys = (
+            list(dict.fromkeys((siren, "" if siren else slug) for siren, slug in keys))
+            if keys is not None
+            else None
+        )
+        self._records = records
+
+    def __len__(self) -> int:
+        return len(self._keys) if self._keys is not None else len(self._records)
+
+    def __getitem__(self, index):
+        if self._keys is None:
+            return self._records[index]
+        if isinstance(index, slice):
+            return _from_search(self._keys[index])
+        return _from_search([self._keys[index]])[0]
+
+    def __iter__(self):
+        if self._keys is None:
+            yield from self._records
+            return
+        for start in range(0, len(self._keys), self.CHUNK):
+            yield from _from_search(self._keys[start : start + self.CHUNK])
+
+
+def find(params) -> Found:
     """The public records matching `params` (a QueryDict or a dict of the search page's
     parameters): through the directory's search when its index is built (same filters, same
     order as the search page, one record per actor), else the fallback filters above, sorted
     by name."""
     keys = _search_keys(params)
     if keys is not None:
-        return _from_search(keys)
-    return _fallback(params)
+        return Found(keys=keys)
+    return Found(records=_fallback(params))
 
 
 def get(key: str) -> PublicRecord | None:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from essor.directory.exchange import alerts, exports, importers, perms, records
 from essor.directory.exchange.enums import BatchKind, BatchStatus, RowStatus, SourceFormat
-from essor.directory.exchange.files import FileRefused, load, read_table, read_upload
+from essor.directory.exchange.files import FileRefused, discard, load, read_table, read_upload
 from essor.directory.exchange.forms import (
     ExportForm,
     MappingForm,
@@ -197,6 +197,7 @@ def import_cancel(request, pk: int):
     if batch.status in (BatchStatus.UPLOADED, BatchStatus.PREVIEWED):
         batch.status = BatchStatus.CANCELLED
         batch.save(update_fields=["status"])
+        discard(batch.stored_name)
         messages.success(request, _("Import abandonné : rien n'a été écrit dans l'annuaire."))
     return redirect("directory_exchange:imports_home")
 
@@ -245,8 +246,7 @@ def export(request, fmt: str):
             % {"bad": error, "ok": ", ".join(records.COLUMNS)},
             content_type="text/plain; charset=utf-8",
         )
-    found = records.find(request.GET)
-    return exports.download(found, chosen, fmt)
+    return exports.download(records.find(request.GET), chosen, fmt)
 
 
 @require_GET

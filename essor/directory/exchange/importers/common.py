@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from essor.directory import actions
 from essor.directory.enums import Label
-from essor.directory.exchange import writes
+from essor.directory.exchange import files, writes
 from essor.directory.exchange.enums import BatchStatus, ConflictPolicy, RowStatus
 from essor.ess.themes import Theme
 from essor.lib.identifiers import is_valid_siren, is_valid_siret
@@ -192,37 +192,75 @@ class Classifier:
         self.communes = CommuneFinder()
         self.run = ImportRun.objects.current()
         self.seen: dict[str, int] = {}
+        self.actor_by_siret: dict = {}
+        self.actor_by_siren: dict = {}
+        self.establishment_by_siret: dict = {}
+        self.head_by_siren: dict = {}
+        self._actor_names: dict = {}
+        self._sirene_names: dict = {}
 
-    # Sirene lookups ---------------------------------------------------------------------------
-    def sirene_by_siret(self, siret: str):
+    # Lookups, prefetched for the whole file -----------------------------------------------------
+    def prefetch(self, candidates) -> None:
+        """Loads the actors and Sirene rows of every identifier of the file in a few queries."""
+        sirets, sirens = set(), set()
+        for c in candidates:
+            raw = clean_siret(c.siret)
+            if len(raw) == 14 and raw.isdigit():
+                sirets.add(raw)
+                sirens.add(raw[:9])
+            elif len(raw) == 9 and raw.isdigit():
+                sirens.add(raw)
+        live = writes.live_actors().select_related("commune")
+        for chunk in _chunks(sirets):
+            for actor in live.filter(siret__in=chunk):
+                self.actor_by_siret.setdefault(actor.siret, actor)
+        for chunk in _chunks(sirens):
+            for actor in live.filter(siren__in=chunk):
+                self.actor_by_siren.setdefault(actor.siren, actor)
         if self.run is None:
-            return None
-        return Establishment.objects.filter(run=self.run, siret=siret).first()
+            return
+        for chunk in _chunks(sirets):
+            for row in Establishment.objects.filter(run=self.run, siret__in=chunk):
+                self.establishment_by_siret[row.siret] = row
+        for chunk in _chunks(sirens):
+            units = set(
+                LegalUnit.objects.filter(run=self.run, siren__in=chunk).values_list(
+                    "siren", flat=True
+                )
+            )
+            rows = Establishment.objects.filter(run=self.run, siren__in=chunk)
+            for row in rows.order_by("-is_head_office", "siret"):
+                if row.siren in units:
+                    self.head_by_siren.setdefault(row.siren, row)
 
-    def sirene_by_siren(self, siren: str):
-        if self.run is None:
-            return None
-        unit = LegalUnit.objects.filter(run=self.run, siren=siren).first()
-        if unit is None:
-            return None
-        return (
-            Establishment.objects.filter(run=self.run, siren=siren)
-            .order_by("-is_head_office", "siret")
-            .first()
-        )
+    def actors_named(self, folded: str, commune: Commune) -> list:
+        """Live actors named `folded` in the commune (its parent and arrondissements count)."""
+        if commune.code not in self._actor_names:
+            parent = commune.parent_id or commune.code
+            children = Commune.objects.filter(parent_id=parent).values_list("code", flat=True)
+            index: dict[str, list] = {}
+            for actor in writes.live_actors().filter(commune_id__in={parent, *children}):
+                index.setdefault(fold(actor.name), []).append(actor)
+            self._actor_names[commune.code] = index
+        return self._actor_names[commune.code].get(folded, [])
 
-    def sirene_by_name(self, folded: str, commune: Commune):
+    def sirene_by_name(self, folded: str, commune: Commune) -> list:
+        """Establishments of the commune whose name, sign or usual name is `folded`, one per
+        legal unit."""
         if self.run is None:
             return []
         code = commune.parent_id or commune.code
-        rows = Establishment.objects.filter(run=self.run, commune_code=code).only(
-            "siren", "siret", "name", "enseigne", "usual_name", "commune_code", "is_head_office"
-        )
-        sirens = {}
-        for row in rows.iterator():
-            if folded in {fold(row.name), fold(row.enseigne), fold(row.usual_name)}:
-                sirens.setdefault(row.siren, row)
-        return list(sirens.values())
+        if code not in self._sirene_names:
+            index: dict[str, dict] = {}
+            rows = Establishment.objects.filter(run=self.run, commune_code=code).only(
+                "siren", "siret", "name", "enseigne", "usual_name", "commune_code",
+                "arrondissement_code", "is_head_office",
+            )  # fmt: skip
+            for row in rows.order_by("-is_head_office", "siret").iterator():
+                for name in {fold(row.name), fold(row.enseigne), fold(row.usual_name)} - {""}:
+                    index.setdefault(name, {}).setdefault(row.siren, row)
+            self._sirene_names[code] = index
+        return list(self._sirene_names[code].get(folded, {}).values())
 
     # One row ----------------------------------------------------------------------------------
     def classify(self, c: Candidate) -> dict:
@@ -322,14 +360,11 @@ class Classifier:
         # Matching.
         actor, establishment = None, None
         if row["siren"]:
-            live = writes.live_actors()
-            actor = (live.filter(siret=row["siret"]).first() if row["siret"] else None) or (
-                live.filter(siren=row["siren"]).first()
-            )
+            actor = self.actor_by_siret.get(row["siret"]) or self.actor_by_siren.get(row["siren"])
             if actor is None:
-                establishment = (
-                    self.sirene_by_siret(row["siret"]) if row["siret"] else None
-                ) or self.sirene_by_siren(row["siren"])
+                establishment = self.establishment_by_siret.get(
+                    row["siret"]
+                ) or self.head_by_siren.get(row["siren"])
                 if establishment is None:
                     row["warnings"].append(
                         _("Absent de l'import Sirene en cours (hors du périmètre ESS ?).")
@@ -342,14 +377,7 @@ class Classifier:
                 )
                 return row
             folded = fold(row["name"])
-            codes = [commune.code]
-            if commune.parent_id:
-                codes.append(commune.parent_id)
-            actors = [
-                a
-                for a in writes.live_actors().filter(commune_id__in=codes)
-                if fold(a.name) == folded
-            ]
+            actors = self.actors_named(folded, commune)
             if len(actors) > 1:
                 reasons.append(
                     _("Plusieurs acteurs portent ce nom dans cette commune : ajoutez le SIRET.")
@@ -455,8 +483,15 @@ def counts_of(rows: list[dict]) -> dict:
     return counts
 
 
+def _chunks(values, size: int = 500):
+    values = sorted(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
 def classify(organisation, candidates, policy: str = ConflictPolicy.KEEP) -> list[dict]:
     classifier = Classifier(organisation, policy)
+    classifier.prefetch(candidates)
     return [classifier.classify(c) for c in candidates]
 
 
@@ -522,6 +557,8 @@ def _apply(batch, user) -> dict:
         batch.confirmed_at = timezone.now()
         batch.result = result
         batch.save(update_fields=["status", "confirmed_at", "result"])
+        stored = batch.stored_name
+        transaction.on_commit(lambda: files.discard(stored))
         from essor.accounts import audit
 
         audit.record(

@@ -317,3 +317,24 @@ def test_a_moderator_of_another_territory_cannot_bring_actors_into_this_one(case
 def test_admins_may_import(client, people):
     client.force_login(people["admin"])
     assert client.get(reverse("directory_exchange:imports_home")).status_code == 200
+
+
+def test_stored_upload_is_removed_once_confirmed_or_abandoned(
+    client, case, people, django_capture_on_commit_callbacks
+):
+    from essor.directory.exchange.files import storage_dir
+
+    batch = preview_for(people, csv_bytes(case["rows"].values()))
+    assert (storage_dir() / batch.stored_name).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        common.apply(batch, people["moderator"])
+    assert not (storage_dir() / batch.stored_name).exists()
+    other = preview_for(people, csv_bytes(case["rows"].values()))
+    client.force_login(people["moderator"])
+    response = client.post(
+        reverse("directory_exchange:import_cancel", args=[other.pk]), follow=True
+    )
+    assert "Import abandonné" in response.content.decode()
+    other.refresh_from_db()
+    assert other.status == BatchStatus.CANCELLED
+    assert not (storage_dir() / other.stored_name).exists()
