@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from essor.observatory import exports
 
@@ -48,7 +48,7 @@ def _load(request, kind: str, code: str, fmt: str) -> exports.Portrait:
         raise Http404(str(error)) from error
 
 
-@require_GET
+@require_safe
 def table(request, kind: str, code: str, slug: str, fmt: str):
     try:
         portrait = _load(request, kind, code, fmt)
@@ -62,7 +62,7 @@ def table(request, kind: str, code: str, slug: str, fmt: str):
     return _attachment(export)
 
 
-@require_GET
+@require_safe
 def portrait(request, kind: str, code: str, fmt: str):
     try:
         found = _load(request, kind, code, fmt)
@@ -83,7 +83,7 @@ FORM_FORMATS = {
 }
 
 
-@require_GET
+@require_safe
 def table_form(request, kind: str, code: str, slug: str):
     """Target of the column form, which works without JavaScript: redirects to the download URL
     of the chosen format, with the chosen columns (all when none is ticked)."""

@@ -200,8 +200,13 @@ def test_standard_output(capsys, with_qpv):
             "--columns ne vaut qu'avec --table",
         ),
         ({"territory": "epci:244400404", "out_name": "f.pdf"}, "Format inconnu « pdf »"),
-        ({"territory": "epci:244400404", "format": "xlsx", "out": "-"}, "seulement CSV ou JSON"),
-        ({"territory": "epci:244400404", "out": "/nonexistent/dir/f.csv"}, "Dossier introuvable"),
+        ({"territory": "epci:244400404", "format": "xlsx", "out": "-"}, "seulement un tableau CSV"),
+        ({"territory": "epci:244400404", "format": "csv", "out": "-"}, "seulement un tableau CSV"),
+        ({"territory": "epci:244400404", "out_name": "p.csv"}, "donnez un --out en .zip"),
+        (
+            {"territory": "epci:244400404", "table": "familles", "out": "/nonexistent/dir/f.csv"},
+            "Dossier introuvable",
+        ),
     ],
 )
 def test_clear_errors(tmp_path, with_qpv, options, message):
@@ -216,4 +221,9 @@ def test_clear_errors(tmp_path, with_qpv, options, message):
 
 def test_without_import_the_command_fails(tmp_path, territory):  # noqa: F811
     with pytest.raises(CommandError, match="Aucun import Sirene en ligne"):
-        call_command("export_indicators", territory="epci:244400404", out=str(tmp_path / "f.csv"))
+        call_command(
+            "export_indicators",
+            territory="epci:244400404",
+            table="familles",
+            out=str(tmp_path / "f.csv"),
+        )

@@ -153,3 +153,9 @@ def test_column_form_works_without_javascript(client, portrait):
         "famille",
     ]
     assert client.get(f"{URL}/tableaux/familles?format=pdf").status_code == 400
+
+
+def test_head_requests_answer_like_get(client, portrait):
+    response = client.head(f"{URL}/tableaux/familles.csv")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"

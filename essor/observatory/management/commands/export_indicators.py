@@ -64,6 +64,9 @@ class Command(BaseCommand):
             raise CommandError(f"Territoire introuvable : {kind} {code}.") from error
         except (exports.PerimeterError, exports.NoImportError) as error:
             raise CommandError(str(error)) from error
+        if options["columns"] and not options["table"]:
+            raise CommandError("--columns ne vaut qu'avec --table.")
+        self._check_out(out, fmt, options)
         export, rows = self._export(portrait, fmt, options)
         self._write(export.content, out, fmt)
         self.stderr.write(
@@ -76,8 +79,6 @@ class Command(BaseCommand):
         csv_options = {"sep": options["sep"], "labels": options["labels"]}
         try:
             if not options["table"]:
-                if options["columns"]:
-                    raise CommandError("--columns ne vaut qu'avec --table.")
                 export = exports.export_portrait(portrait, fmt, **csv_options)
                 return export, sum(len(t.rows) for t in exports.all_tables(portrait))
             table = exports.find_table(portrait, options["table"])
@@ -92,15 +93,28 @@ class Command(BaseCommand):
         except (exports.FormatError, exports.ColumnError) as error:
             raise CommandError(str(error)) from error
 
+    def _check_out(self, out: str, fmt: str, options) -> None:
+        """Before any work: the file can be written and its name says what it holds."""
+        archive = not options["table"] and fmt in ("csv", "parquet")
+        if out == "-":
+            if fmt not in ("csv", "json") or archive:
+                raise CommandError(
+                    "Sortie standard (--out -) : seulement un tableau CSV, ou du JSON."
+                )
+            return
+        if archive and not out.lower().endswith(".zip"):
+            raise CommandError(
+                f"Tout le portrait en {fmt} est une archive zip (un fichier par tableau) : "
+                f"donnez un --out en .zip, ou un seul tableau avec --table."
+            )
+        if not Path(out).parent.is_dir():
+            raise CommandError(f"Dossier introuvable pour --out : {Path(out).parent}")
+
     def _write(self, content: bytes, out: str, fmt: str) -> None:
         if out == "-":
-            if fmt not in ("csv", "json"):
-                raise CommandError("Sortie standard (--out -) : seulement CSV ou JSON.")
             self.stdout.write(content.decode(), ending="")
             return
         target = Path(out)
-        if not target.parent.is_dir():
-            raise CommandError(f"Dossier introuvable pour --out : {target.parent}")
         # Written next to the target then renamed: a failed export never leaves half a file.
         handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
         try:
