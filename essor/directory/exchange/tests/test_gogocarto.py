@@ -221,3 +221,43 @@ def test_an_unreachable_source_fails_cleanly(people):
     )
     call_command("refresh_directory_sources", "--force", "--timeout", "2")
     assert "injoignable" in SourceRun.objects.get().message
+
+
+def test_refresh_of_a_csv_source_uses_its_mapping(served, sirene, people):
+    from essor.directory.exchange.tests.helpers import MAPPING, csv_bytes
+
+    root, base = served
+    rows = [["", "Recyclerie de Rezé", "", "Rezé", "44400", "recyclerie.exemple.fr", "", ""]]
+    (root / "membres.csv").write_bytes(csv_bytes(rows, encoding="cp1252"))
+    ExternalSource.objects.create(
+        organisation=people["org"],
+        name="Liste du réseau",
+        url=f"{base}/membres.csv",
+        format="csv",
+        mapping=MAPPING,
+    )
+    call_command("refresh_directory_sources", "--force")
+    run = SourceRun.objects.get()
+    assert run.status == RunStatus.SUCCEEDED, run.message
+    actor = Actor.objects.get(name="Recyclerie de Rezé")
+    assert actor.status == ModerationStatus.PENDING
+    assert actor.website == "https://recyclerie.exemple.fr"
+    assert actor.versions.get().status == VersionStatus.PENDING
+
+
+def test_a_gogocarto_preview_can_switch_its_conflict_policy(client, sirene, people):
+    actor = Actor.objects.create(
+        slug="epicerie",
+        name="Épicerie solidaire du Centre",
+        status="validated",
+        commune_id="44109",
+        description="Ancienne description",
+    )
+    batch = start(people, as_bytes(export(sirene)))
+    row = next(r for r in batch.preview if r["actor_id"] == actor.pk)
+    assert row["status"] == RowStatus.CONFLICT and "description" not in row["values"]
+    client.force_login(people["moderator"])
+    client.post(f"/annuaire/imports/lot/{batch.pk}/conflits/", {"conflict_policy": "replace"})
+    batch.refresh_from_db()
+    row = next(r for r in batch.preview if r["actor_id"] == actor.pk)
+    assert row["values"]["description"] == "Épicerie à prix choisis."
