@@ -170,18 +170,28 @@ def test_every_format_of_a_table_and_of_the_portrait(tmp_path, with_qpv):
     assert book.sheetnames[0] == "chiffres_cles" and book.sheetnames[-1] == "Sources et méthode"
 
 
-def test_standard_output(capsys, with_qpv):
+def test_standard_output_defaults_to_csv(with_qpv):
     out = io.StringIO()
     call_command(
         "export_indicators",
         territory="commune:44109",
         table="familles",
-        format="csv",
         out="-",
         stdout=out,
         stderr=io.StringIO(),
     )
     assert out.getvalue().splitlines()[0].startswith("famille,")
+
+
+def test_written_file_has_ordinary_permissions(tmp_path, with_qpv):
+    import os
+
+    umask = os.umask(0o022)
+    try:
+        export(tmp_path, "f.csv", territory="commune:44109", table="familles")
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "f.csv").stat().st_mode & 0o777 == 0o644
 
 
 @pytest.mark.parametrize(

@@ -43,7 +43,9 @@ class Command(BaseCommand):
             "--labels", action="store_true", help="CSV : en-têtes en libellés plutôt qu'en clés"
         )
         parser.add_argument(
-            "--out", required=True, help="Fichier écrit (« - » : sortie standard, CSV ou JSON)"
+            "--out",
+            required=True,
+            help="Fichier écrit (« - » : sortie standard, un tableau CSV par défaut, ou JSON)",
         )
 
     def handle(self, *args, **options):
@@ -54,7 +56,7 @@ class Command(BaseCommand):
                 f"reçu « {options['territory']} »."
             )
         out = options["out"]
-        fmt = options["format"] or Path(out).suffix.lstrip(".").lower()
+        fmt = options["format"] or ("csv" if out == "-" else Path(out).suffix.lstrip(".").lower())
         try:
             exports.check_format(fmt)
             portrait = exports.load_portrait(kind, code, options["perimeter"])
@@ -120,6 +122,9 @@ class Command(BaseCommand):
         try:
             with os.fdopen(handle, "wb") as file:
                 file.write(content)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temporary, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
             os.replace(temporary, target)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
