@@ -136,7 +136,9 @@ def headline_table(portrait: Portrait) -> Table:
         rows.append(
             {
                 "indicateur": f"annee_reference_{year or 'inconnue'}",
-                "libelle": f"Établissements ESS dont la tranche date de {year or 'année inconnue'}",
+                "libelle": f"Établissements ESS dont la tranche date de {year}"
+                if year
+                else "Établissements ESS dont la tranche n'a pas d'année",
                 "valeur": count,
             }
         )
