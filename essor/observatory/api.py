@@ -54,7 +54,8 @@ Columns = Annotated[
 SearchQuery = Annotated[
     str, Query("", description="Nom, code Insee, code postal, SIREN ou code QPV")
 ]
-Limit = Annotated[int, Query(10, ge=1, le=50)]
+MAX_RESULTS = 50
+Limit = Annotated[int, Query(10, description=f"Nombre de résultats, de 1 à {MAX_RESULTS}")]
 
 
 class ErrorOut(Schema):
@@ -318,7 +319,7 @@ def _portrait(kind: str, code: str, perimeter: str):
 
 @router.get(
     "/search",
-    response=list[SearchResult],
+    response={200: list[SearchResult], 422: ErrorOut},
     url_name="territory_search",
     summary="Chercher un territoire",
 )
@@ -328,6 +329,8 @@ def search(
     limit: Limit,
 ):
     """Territoires dont le nom ou un code correspond, les meilleurs d'abord."""
+    if not 1 <= limit <= MAX_RESULTS:
+        raise HttpError(422, f"limit : un nombre de 1 à {MAX_RESULTS}.")
     return search_territories(q.strip()[:100], limit=limit)
 
 
@@ -419,8 +422,9 @@ def parents(place) -> list[dict]:
         add(TerritoryKind.DEPARTEMENT, commune.departement)
         add(TerritoryKind.REGION, commune.departement.region)
     elif place.kind in (TerritoryKind.EPCI, TerritoryKind.QPV):
-        communes = Commune.objects.filter(code__in=place.commune_codes())
-        if place.kind == TerritoryKind.QPV:
+        if place.kind == TerritoryKind.EPCI:
+            communes = Commune.objects.filter(code__in=place.commune_codes())
+        else:
             communes = place.obj.communes.all()
             for commune in communes.select_related("epci").order_by("code"):
                 add(TerritoryKind.COMMUNE, commune)

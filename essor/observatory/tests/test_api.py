@@ -10,6 +10,7 @@ from django.contrib.staticfiles import finders
 from essor.observatory.portrait import TABLE_SLUGS
 from essor.observatory.tests.test_key_figures import current_import, territory  # noqa: F401
 from essor.sirene.models import ImportRun
+from essor.territories.models import Qpv
 
 pytestmark = pytest.mark.django_db
 
@@ -97,6 +98,18 @@ def test_territory_metadata_and_parents(client, territory):  # noqa: F811
     assert epci["communes"] == 2
     assert epci["population"] is None or epci["population"] >= 0
     assert [p["code"] for p in epci["parents"]] == ["44", "52", "FR"]
+    qpv = Qpv.objects.create(
+        code="QN04401M", name="Quartier", search_name="quartier", generation=2024
+    )
+    qpv.communes.add("44109")
+    data = client.get(f"{BASE}/qpv/QN04401M").json()
+    assert [(p["kind"], p["code"]) for p in data["parents"]] == [
+        ("commune", "44109"),
+        ("epci", "244400404"),
+        ("departement", "44"),
+        ("region", "52"),
+        ("france", "FR"),
+    ]
     france = client.get(f"{BASE}/france/FR").json()
     assert (france["population"], france["parents"]) == (2000, [])
 
@@ -106,7 +119,9 @@ def test_search(client, territory):  # noqa: F811
     assert ("epci", "244400404") in [(r["kind"], r["code"]) for r in results]
     assert ("commune", "44109") in [(r["kind"], r["code"]) for r in results]
     assert client.get(f"{BASE}/search?q=").json() == []
-    assert client.get(f"{BASE}/search?q=nantes&limit=500").status_code == 422
+    too_many = client.get(f"{BASE}/search?q=nantes&limit=500")
+    assert too_many.status_code == 422
+    assert too_many.json() == {"detail": "limit : un nombre de 1 à 50."}
 
 
 def test_openapi_documents_the_indicators(client, db):
