@@ -395,6 +395,8 @@ def table_parquet(portrait: Portrait, table: Table, columns: list[Column] | None
         values = [row.get(column.key) for row in table.rows]
         if column.kind in ("float", "share"):
             values = [None if v is None else float(v) for v in values]
+        elif column.kind == "text":
+            values = [None if v is None else str(v) for v in values]
         field = pa.field(
             column.key, arrow_type, metadata={"label": column.label, "kind": column.kind}
         )
