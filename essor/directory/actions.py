@@ -368,7 +368,11 @@ def _status_after_decision(actor: Actor, version: ActorVersion) -> str:
 
 def _lock_pending(version: ActorVersion) -> tuple[ActorVersion, Actor]:
     version = ActorVersion.objects.select_for_update().get(pk=version.pk)
-    actor = Actor.objects.select_for_update().select_related("commune").get(pk=version.actor_id)
+    actor = (
+        Actor.objects.select_for_update(of=("self",))
+        .select_related("commune")
+        .get(pk=version.actor_id)
+    )
     if version.status != VersionStatus.PENDING:
         raise ValidationError(_("Cette version a déjà été modérée."))
     return version, actor
@@ -511,7 +515,9 @@ def claim_actor(actor: Actor, *, by, role_in_structure: str, source="web") -> Ac
 
 @transaction.atomic
 def decide_claim(claim: ActorClaim, *, by, accept: bool, reason: str = "", source="web"):
-    claim = ActorClaim.objects.select_for_update().select_related("actor").get(pk=claim.pk)
+    claim = (
+        ActorClaim.objects.select_for_update(of=("self",)).select_related("actor").get(pk=claim.pk)
+    )
     _check_moderator(by, claim.actor)
     if claim.status != ClaimStatus.PENDING:
         raise ValidationError(_("Cette demande a déjà été traitée."))
@@ -560,7 +566,11 @@ def report_error(actor: Actor, *, message: str, email: str = "", by=None, source
 
 @transaction.atomic
 def close_report(report: ErrorReport, *, by, source="web") -> ErrorReport:
-    report = ErrorReport.objects.select_for_update().select_related("actor").get(pk=report.pk)
+    report = (
+        ErrorReport.objects.select_for_update(of=("self",))
+        .select_related("actor")
+        .get(pk=report.pk)
+    )
     _check_moderator(by, report.actor)
     if report.closed_at:
         raise ValidationError(_("Ce signalement est déjà traité."))

@@ -14,7 +14,10 @@ from essor.territories.models import Commune
 
 NEARBY_LIMIT = 8
 SAME_SECTOR_LIMIT = 8
-NEARBY_RADIUS_KM = 10.0
+NEARBY_STEPS_KM = (1.0, 3.0, 10.0)
+NEARBY_MAX_ROWS = 5000
+# A commune's establishments can lie this far from its centroid (large rural communes).
+COMMUNE_MARGIN_KM = 15.0
 EARTH_RADIUS_KM = 6371.0
 
 
@@ -101,8 +104,11 @@ def official_for(siren: str) -> Official | None:
     unit = LegalUnit.objects.filter(run=run, siren=siren).first()
     if unit is None:
         return None
+    # A SIRET starts with its SIREN: a range on the (run, siret) index, not a scan by siren.
     rows = list(
-        Establishment.objects.filter(run=run, siren=siren).order_by("-is_head_office", "siret")
+        Establishment.objects.filter(
+            run=run, siret__range=(siren + "00000", siren + "99999")
+        ).order_by("-is_head_office", "siret")
     )
     names = _commune_names(
         [r.commune_code for r in rows]
@@ -112,33 +118,51 @@ def official_for(siren: str) -> Official | None:
     return Official(run=run, legal_unit=unit, establishments=places)
 
 
+def _box(lat: float, lon: float, km: float) -> tuple[tuple[float, float], tuple[float, float]]:
+    dlat = km / 111.0
+    dlon = km / (111.0 * max(math.cos(math.radians(lat)), 0.01))
+    return (lat - dlat, lat + dlat), (lon - dlon, lon + dlon)
+
+
 def nearby(lat: float, lon: float, *, exclude_siren: str = "", limit: int = NEARBY_LIMIT):
-    """ESS establishments of the current import around (lat, lon): a bounding-box query on the
-    coordinates, then sorted by great-circle distance. Partially diffused establishments have no
-    public position and are left out. One per legal unit."""
+    """ESS establishments of the current import around (lat, lon), one per legal unit, nearest
+    first (great-circle distance). The candidates are read with the (run, commune) index: the
+    communes whose centroid lies in a box around the point, then a bounding box on the
+    coordinates; the box grows (1, 3, 10 km) until enough structures are found. Partially
+    diffused establishments have no public position and are left out."""
     run = current_run()
     if run is None:
         return []
-    dlat = NEARBY_RADIUS_KM / 111.0
-    dlon = NEARBY_RADIUS_KM / (111.0 * max(math.cos(math.radians(lat)), 0.01))
-    rows = (
-        Establishment.objects.filter(
-            run=run,
-            state="A",
-            lat__range=(lat - dlat, lat + dlat),
-            lon__range=(lon - dlon, lon + dlon),
-        )
-        .exclude(diffusion="P")
-        .exclude(siren=exclude_siren)
-    )[:2000]
-    partial_units = _partial_units(run, {r.siren for r in rows})
     best: dict[str, tuple[float, Establishment]] = {}
-    for row in rows:
-        if row.siren in partial_units:
-            continue
-        distance = haversine_km(lat, lon, row.lat, row.lon)
-        if row.siren not in best or distance < best[row.siren][0]:
-            best[row.siren] = (distance, row)
+    for km in NEARBY_STEPS_KM:
+        lat_range, lon_range = _box(lat, lon, km + COMMUNE_MARGIN_KM)
+        codes = list(
+            Commune.objects.filter(lat__range=lat_range, lon__range=lon_range).values_list(
+                "code", flat=True
+            )
+        )
+        lat_range, lon_range = _box(lat, lon, km)
+        rows = list(
+            Establishment.objects.filter(
+                run=run,
+                commune_code__in=codes,
+                state="A",
+                lat__range=lat_range,
+                lon__range=lon_range,
+            )
+            .exclude(diffusion="P")
+            .exclude(siren=exclude_siren)[:NEARBY_MAX_ROWS]
+        )
+        partial_units = _partial_units(run, {r.siren for r in rows})
+        best = {}
+        for row in rows:
+            if row.siren in partial_units:
+                continue
+            distance = haversine_km(lat, lon, row.lat, row.lon)
+            if distance <= km and (row.siren not in best or distance < best[row.siren][0]):
+                best[row.siren] = (distance, row)
+        if len(best) >= limit:
+            break
     chosen = sorted(best.values(), key=lambda item: (item[0], item[1].siret))[:limit]
     names = _commune_names(r.commune_code for _d, r in chosen)
     result = []

@@ -70,6 +70,15 @@ def test_a_project_without_siret(client, people):
     assert actor.slug.startswith("p-")
     assert "Un projet de jardin." in html and "En projet" in html
     assert "sans numéro SIRET" in html
+    assert "proches" not in html  # no position, no neighbours
+
+
+def test_a_located_project_lists_the_sirene_structures_nearby(client, people, sirene):
+    actor = f.validated_actor(people["moderator"], lat=47.2185, lon=-1.5530)
+    html = page(client, actor.slug)
+    nearby = html.split('id="proches"')[1].split("</section>")[0]
+    assert nearby.index("SCOP LE PEDALIER") < nearby.index("RECYCLERIE DE REZE")
+    assert "ASSOCIATION DISCRETE" not in nearby and "EPICERIE ANGEVINE" not in nearby
 
 
 def test_a_ptce_shows_its_members_as_a_list_and_points(client, people, sirene):

@@ -99,7 +99,8 @@ def _ptce(actor: Actor) -> dict:
 def _official_context(target, actor) -> dict:
     data = target.official
     if data is None:
-        return {"establishment_points": "[]", "nearby": [], "same_sector": []}
+        near = official.nearby(actor.lat, actor.lon) if actor and actor.lat is not None else []
+        return {"establishment_points": "[]", "nearby": near, "same_sector": []}
     points = [
         _point(p.name or data.name, p.lat, p.lon)
         for p in data.establishments
