@@ -6,7 +6,7 @@ essor.observatory.exports. Errors are JSON `{"detail": "…"}` in French."""
 import datetime
 from typing import Annotated, Literal
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
@@ -306,6 +306,11 @@ class TableIndicatorsOut(Schema):
 ERRORS = {400: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
+def _open_data(response: HttpResponse) -> None:
+    """Open data, read-only, no cookies: readable by pages and dashboards hosted elsewhere."""
+    response["Access-Control-Allow-Origin"] = "*"
+
+
 def _portrait(kind: str, code: str, perimeter: str):
     try:
         return exports.load_portrait(kind, code, perimeter)
@@ -323,12 +328,9 @@ def _portrait(kind: str, code: str, perimeter: str):
     url_name="territory_search",
     summary="Chercher un territoire",
 )
-def search(
-    request,
-    q: SearchQuery,
-    limit: Limit,
-):
+def search(request, response: HttpResponse, q: SearchQuery, limit: Limit):
     """Territoires dont le nom ou un code correspond, les meilleurs d'abord."""
+    _open_data(response)
     if not 1 <= limit <= MAX_RESULTS:
         raise HttpError(422, f"limit : un nombre de 1 à {MAX_RESULTS}.")
     return search_territories(q.strip()[:100], limit=limit)
@@ -340,7 +342,8 @@ def search(
     url_name="territory",
     summary="Un territoire : nom, population, territoires englobants",
 )
-def territory(request, kind: Kind, code: Code):
+def territory(request, response: HttpResponse, kind: Kind, code: Code):
+    _open_data(response)
     try:
         place = get_territory(kind, code)
     except Http404 as error:
@@ -368,12 +371,14 @@ def territory(request, kind: Kind, code: Code):
 )
 def indicators(
     request,
+    response: HttpResponse,
     kind: Kind,
     code: Code,
     perimeter: PerimeterParam,
 ):
     """Comptes exacts, estimations non arrondies, parts en fractions ; source (import, date,
     fichiers) et méthode de chaque tableau."""
+    _open_data(response)
     return exports.portrait_dict(_portrait(kind, code, perimeter))
 
 
@@ -385,12 +390,14 @@ def indicators(
 )
 def indicator_table(
     request,
+    response: HttpResponse,
     kind: Kind,
     code: Code,
     slug: Slug,
     perimeter: PerimeterParam,
     columns: Columns,
 ):
+    _open_data(response)
     portrait = _portrait(kind, code, perimeter)
     table = exports.find_table(portrait, slug)
     if table is None:

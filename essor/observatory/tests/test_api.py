@@ -23,6 +23,7 @@ def test_indicators_of_an_epci(client, current_import):  # noqa: F811
     data = response.json()
     assert data["territory"] == {"kind": "epci", "code": "244400404", "name": "Nantes Métropole"}
     assert data["perimeter"] == "statistique"
+    assert response["Access-Control-Allow-Origin"] == "*"  # open data, read by other sites
     assert data["source"]["import_run"] == current_import.pk
     headline = data["headline"]
     assert headline["establishments"] == 4
