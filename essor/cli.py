@@ -33,6 +33,10 @@ COMMANDS: dict[tuple[str, ...], tuple[str, str]] = {
     ("sirene", "runs"): ("list_import_runs", "Liste les imports Sirene et leur bilan"),
     ("ess", "list"): ("import_ess_list", "Importe une liste de SIREN (ESS France, agréments ESUS)"),
     ("ess", "siae"): ("import_siae", "Importe une liste de SIAE au format ASP"),
+    ("directory", "reindex"): (
+        "reindex_directory",
+        "Reconstruit l'index de recherche et de carte de l'annuaire",
+    ),
     ("indicators", "export"): (
         "export_indicators",
         "Exporte les indicateurs d'un territoire (CSV, XLSX, Parquet, JSON)",

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "essor.calls",
     "essor.directory",
     "essor.directory.exchange",
+    "essor.directory.search",
     "essor.api",
     "essor.web",
 ]
@@ -160,6 +161,9 @@ EMAIL_USE_SSL = env_bool("ESSOR_EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("ESSOR_EMAIL_TIMEOUT", 30)
 # Public address of the site, for the links in e-mails sent by commands (alerts).
 SITE_URL = env("ESSOR_SITE_URL", "http://127.0.0.1:8000")
+# Raster tiles under the directory map (e.g. https://tile.example.org/{z}/{x}/{y}.png); none by
+# default: the map draws the referential's outlines, with no network access.
+MAP_TILES_URL = env("ESSOR_MAP_TILES_URL", "")
 
 # Sirene ingestion: where temporary files, reject files and DuckDB work files go.
 SIRENE_WORK_DIR = Path(env("ESSOR_SIRENE_WORK_DIR", str(VAR_DIR / "sirene")))

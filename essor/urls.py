@@ -14,6 +14,7 @@ urlpatterns = [
     path("appels/", include("essor.calls.urls")),
     path("annuaire/", include("essor.directory.exchange.urls")),
     path("annuaire/", include("essor.directory.urls")),
+    path("annuaire/", include("essor.directory.search.urls")),
     path("", include("essor.observatory.urls_exports")),
     path("", include("essor.web.urls")),
 ]

@@ -16,6 +16,13 @@ ROOT = Path(__file__).resolve().parent.parent
 VENDORED = [
     ("htmx.org@2.0.4", "package/dist/htmx.min.js", "essor/static/vendor/htmx.min.js"),
     ("axe-core@4.10.2", "package/axe.min.js", "tests/browser/vendor/axe.min.js"),
+    ("leaflet@1.9.4", "package/dist/leaflet.js", "essor/static/vendor/leaflet/leaflet.js"),
+    ("leaflet@1.9.4", "package/dist/leaflet.css", "essor/static/vendor/leaflet/leaflet.css"),
+    *(
+        ("leaflet@1.9.4", f"package/dist/images/{n}", f"essor/static/vendor/leaflet/images/{n}")
+        for n in ("layers.png", "layers-2x.png", "marker-icon.png", "marker-icon-2x.png")
+        + ("marker-shadow.png",)
+    ),
     (
         "swagger-ui-dist@5.35.0",
         "package/swagger-ui-bundle.js",

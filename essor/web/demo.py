@@ -32,7 +32,7 @@ def ensure_referential(stdout, rebuild: bool) -> None:
 
 def ensure_sirene(stdout, establishments: int, seed: int, rebuild: bool) -> None:
     if not rebuild and ImportRun.objects.filter(is_current=True).exists():
-        return
+        return call_command("reindex_directory", stdout=stdout)  # import done: index only
     out = settings.VAR_DIR / "demo" / "sirene"
     call_command(
         "synth_sirene",

@@ -45,3 +45,7 @@ class Command(BaseCommand):
             self.stdout.write(line)
         if options["dry_run"]:
             self.stdout.write("dry_run=True: rien n'a été écrit")
+        elif run.is_current:
+            from essor.directory.search.indexer import rebuild as reindex_directory
+
+            reindex_directory(stdout=self.stdout)

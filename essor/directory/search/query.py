@@ -1,0 +1,490 @@
+"""Search over the index: `search(params) -> SearchResult(total, rows, facets)`.
+
+The same SQL on both databases except the full-text clause (FTS5 MATCH on SQLite, tsvector @@
+tsquery on PostgreSQL). Typo tolerance is done in Python over the vocabulary table, so both
+databases correct the same way. Ranking: exact name, name prefix, every word in the name, other
+fields; then score (size, completeness of the profile).
+
+Facet counts are disjunctive (the counts of a facet ignore that facet's own selection, so
+ticking a second value shows what it would add) and computed with one GROUP BY per facet on the
+filtered set; the unfiltered counts are precomputed at indexing time.
+
+`filter_sql(params)` is the reusable part (exports, feeds): a WHERE clause and its parameters
+over `directory_search_searchentry e`.
+"""
+
+import math
+from dataclasses import dataclass, field, replace
+
+from django.db import connection
+
+from essor.directory.search import facets as fx
+from essor.directory.search.models import SearchEntry, SearchIndexState, SearchToken
+from essor.directory.search.params import PAGE_SIZE, SearchParams
+from essor.directory.search.text import edit_distance, max_typos, tokens
+
+TABLE = SearchEntry._meta.db_table
+FTS_TABLE = "directory_search_fts"
+KM_PER_DEGREE_LAT = 110.574
+KM_PER_DEGREE_LON_EQUATOR = 111.320
+ROW_COLUMNS = [
+    "id", "siret", "siren", "actor_slug", "name", "enseigne", "sigle", "commune_name",
+    "postal_code", "naf_label", "family", "is_open", "is_head_office", "labels", "themes",
+    "glat", "glon", "lat", "size_band", "completeness",
+]  # fmt: skip
+
+
+@dataclass
+class TextQuery:
+    """The query words after normalisation and correction."""
+
+    words: list[str]  # normalised words as typed
+    terms: list[str]  # after typo correction
+    prefix: bool  # the last term matches as a prefix
+    corrected: bool = False
+
+    @property
+    def phrase(self) -> str:
+        return " ".join(self.terms)
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class Facet:
+    key: str
+    legend: str
+    values: list[FacetValue]
+
+    @property
+    def any_selected(self) -> bool:
+        return any(v.selected for v in self.values)
+
+
+@dataclass
+class Center:
+    name: str
+    code: str
+    lat: float
+    lon: float
+    radius_km: int
+
+
+@dataclass
+class SearchResult:
+    total: int
+    rows: list[dict]
+    facets: list[Facet] = field(default_factory=list)
+    page: int = 1
+    pages: int = 1
+    text: TextQuery | None = None
+    center: Center | None = None
+    messages: list[str] = field(default_factory=list)
+
+
+# --- text ----------------------------------------------------------------------------------
+
+
+def text_query(q: str, prefix: bool = True) -> TextQuery | None:
+    words = tokens(q)
+    if not words:
+        return None
+    terms = []
+    corrected = False
+    for index, word in enumerate(words):
+        is_last = index == len(words) - 1
+        fixed = correct(word, allow_prefix=prefix and is_last)
+        corrected = corrected or fixed != word
+        terms.append(fixed)
+    last_corrected = terms[-1] != words[-1]
+    return TextQuery(words, terms, prefix and not last_corrected, corrected)
+
+
+def correct(word: str, allow_prefix: bool) -> str:
+    """`word` when the index knows it (or, for the word being typed, a word starting with it);
+    else the closest known word within 1 edit (≤ 5 letters) or 2 edits, the most frequent on
+    ties; else `word` unchanged."""
+    if word.isdigit() or SearchToken.objects.filter(token=word).exists():
+        return word
+    if allow_prefix and len(word) >= 2:
+        upper = word[:-1] + chr(ord(word[-1]) + 1)
+        if SearchToken.objects.filter(token__gte=word, token__lt=upper).exists():
+            return word
+    limit = max_typos(word)
+    if not limit:
+        return word
+    candidates = SearchToken.objects.filter(
+        first=word[0], length__gte=len(word) - limit, length__lte=len(word) + limit
+    ).values_list("token", "frequency")
+    best, best_key = word, None
+    for token, frequency in candidates.iterator(chunk_size=5000):
+        distance = edit_distance(word, token, limit)
+        if distance <= limit:
+            key = (distance, -frequency)
+            if best_key is None or key < best_key:
+                best, best_key = token, key
+    return best
+
+
+def text_clause(text: TextQuery) -> tuple[str, list]:
+    if connection.vendor == "postgresql":
+        parts = [*text.terms[:-1], text.terms[-1] + (":*" if text.prefix else "")]
+        return "e.tsv @@ to_tsquery('simple', %s)", [" & ".join(parts)]
+    parts = [f'"{t}"' for t in text.terms[:-1]]
+    parts.append(f'"{text.terms[-1]}"' + ("*" if text.prefix else ""))
+    return (
+        f"e.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
+        [" ".join(parts)],
+    )
+
+
+def rank_sql(text: TextQuery) -> tuple[str, list]:
+    phrase = text.phrase
+    words = " AND ".join(["(' ' || e.name_norm) LIKE %s"] * len(text.terms))
+    sql = (
+        "CASE WHEN e.name_norm = %s THEN 0 WHEN e.name_norm LIKE %s THEN 1 "
+        f"WHEN {words} THEN 2 ELSE 3 END"
+    )
+    return sql, [phrase, phrase + "%", *(f"% {t}%" for t in text.terms)]
+
+
+# --- filters -------------------------------------------------------------------------------
+
+
+def territory_communes(territoire: str) -> tuple[str, list]:
+    """WHERE part of the widget's fixed territory."""
+    kind, _, code = territoire.partition(":")
+    column = {
+        "commune": "commune_code",
+        "epci": "epci_siren",
+        "departement": "departement_code",
+        "region": "region_code",
+    }.get(kind)
+    if column:
+        return f"e.{column} = %s", [code]
+    from essor.territories.lookup import communes_in
+
+    codes = communes_in(kind, code)
+    if not codes:
+        return "1 = 0", []
+    return f"e.commune_code IN ({', '.join(['%s'] * len(codes))})", codes
+
+
+def locate(autour: str) -> tuple[str, str, float, float] | None:
+    """(name, code, lat, lon) of a commune from a code, a postal code, a name or an address
+    whose postal code or commune name we know (no external geocoder)."""
+    import re
+
+    from essor.territories.models import Commune
+    from essor.territories.search import search_territories
+
+    text = autour.strip()
+    if not text:
+        return None
+    postal = re.search(r"\b(\d{5})\b", text)
+    attempts = [postal.group(1)] if postal else []
+    attempts += [text, text.split(",")[-1].strip()]
+    for attempt in attempts:
+        if not attempt:
+            continue
+        for result in search_territories(attempt, limit=5):
+            if result["kind"] == "commune":
+                commune = Commune.objects.filter(code=result["code"]).only("lat", "lon").first()
+                if commune and commune.lat is not None:
+                    return result["name"], result["code"], commune.lat, commune.lon
+    return None
+
+
+def filter_sql(
+    params: SearchParams,
+    text: TextQuery | None = None,
+    center: Center | None = None,
+    exclude: str | None = None,
+) -> tuple[str, list]:
+    """WHERE clause (over `e`) and parameters for `params`; `exclude` leaves one facet out."""
+    where, args = ["1 = 1"], []
+
+    def add(sql: str, values: list) -> None:
+        where.append(sql)
+        args.extend(values)
+
+    def any_of(column: str, values: tuple[str, ...]) -> None:
+        if values:
+            add(f"e.{column} IN ({', '.join(['%s'] * len(values))})", list(values))
+
+    if text is not None:
+        add(*text_clause(text))
+    for key, column in (
+        ("famille", "family"),
+        ("categorie", "legal_category_2"),
+        ("secteur", "sector"),
+        ("taille", "size_band"),
+        ("region", "region_code"),
+        ("departement", "departement_code"),
+        ("epci", "epci_siren"),
+        ("commune", "commune_code"),
+    ):
+        if key != exclude:
+            any_of(column, getattr(params, key))
+    for key, column, order in (("theme", "themes", fx.THEMES), ("label", "labels", fx.LABELS)):
+        values = getattr(params, key)
+        if values and key != exclude:
+            mask = sum(1 << order.index(v) for v in values)
+            add(f"(e.{column} & %s) <> 0", [mask])
+    for key, column in (("employeur", "employer"), ("qpv", "in_qpv"), ("etat", "is_open")):
+        value = getattr(params, key)
+        if value is not None and key != exclude:
+            add(f"e.{column} = %s", [value])
+    if params.territoire:
+        add(*territory_communes(params.territoire))
+    if center is not None:
+        dlat = center.radius_km / KM_PER_DEGREE_LAT
+        kx = KM_PER_DEGREE_LON_EQUATOR * math.cos(math.radians(center.lat))
+        dlon = center.radius_km / kx
+        add(
+            "e.glat BETWEEN %s AND %s AND e.glon BETWEEN %s AND %s AND "
+            "((e.glat - %s) * %s) * ((e.glat - %s) * %s) + "
+            "((e.glon - %s) * %s) * ((e.glon - %s) * %s) <= %s",
+            [
+                center.lat - dlat, center.lat + dlat, center.lon - dlon, center.lon + dlon,
+                center.lat, KM_PER_DEGREE_LAT, center.lat, KM_PER_DEGREE_LAT,
+                center.lon, kx, center.lon, kx, float(center.radius_km) ** 2,
+            ],
+        )  # fmt: skip
+    if params.zone and params.bbox:
+        add(*bbox_clause(params.bbox))
+    return " AND ".join(where), args
+
+
+def bbox_clause(bbox: tuple[float, float, float, float]) -> tuple[str, list]:
+    west, south, east, north = bbox
+    return "e.glat BETWEEN %s AND %s AND e.glon BETWEEN %s AND %s", [south, north, west, east]
+
+
+# --- facets --------------------------------------------------------------------------------
+
+
+def facet_specs(params: SearchParams) -> list[tuple[str, str, str, dict[str, str] | None]]:
+    """(key, legend, column, labels) of the facets to show; territory facets drill down one
+    level below the deepest selection."""
+    from essor.nomenclatures.models import LegalCategory
+
+    specs: list[tuple[str, str, str, dict | None]] = [
+        ("famille", "Famille de l'ESS", "family", fx.FAMILY_LABELS),
+        (
+            "categorie",
+            "Catégorie juridique",
+            "legal_category_2",
+            dict(LegalCategory.objects.filter(level=2).values_list("code", "label")),
+        ),
+    ]
+    sectors = fx.sector_labels()
+    if sectors:
+        specs.append(("secteur", "Secteur d'activité", "sector", sectors))
+    specs += [
+        ("theme", "Champ thématique", "themes", fx.THEME_LABELS),
+        ("label", "Label ou agrément", "labels", fx.LABEL_LABELS),
+        ("employeur", "Employeur", "employer", {"oui": "Employeur", "non": "Non employeur"}),
+        ("taille", "Taille", "size_band", dict(fx.SIZE_BANDS)),
+    ]
+    kind = (params.territoire or "").partition(":")[0]
+    if params.epci or params.commune or kind in {"epci", "commune", "perimeter", "qpv"}:
+        specs.append(("commune", "Commune", "commune_code", None))
+    elif params.departement or kind == "departement":
+        specs.append(("epci", "Intercommunalité", "epci_siren", None))
+    elif params.region or kind == "region":
+        specs.append(("departement", "Département", "departement_code", None))
+    else:
+        specs.append(("region", "Région", "region_code", None))
+    specs += [
+        ("qpv", "Quartier prioritaire (QPV)", "in_qpv", {"oui": "En QPV", "non": "Hors QPV"}),
+        ("etat", "Situation", "is_open", {"ouvert": "En activité", "ferme": "Fermé"}),
+    ]
+    return specs
+
+
+TERRITORY_LIMIT = 40
+
+
+def territory_labels(key: str, codes: list[str]) -> dict[str, str]:
+    from essor.territories.models import Commune, Departement, Epci, Region
+
+    model, field_name = {
+        "region": (Region, "code"),
+        "departement": (Departement, "code"),
+        "epci": (Epci, "siren"),
+        "commune": (Commune, "code"),
+    }[key]
+    rows = model.objects.filter(**{f"{field_name}__in": codes}).values_list(field_name, "name")
+    return {code: name for code, name in rows}
+
+
+def compute_facets(
+    params: SearchParams, text: TextQuery | None, center: Center | None
+) -> list[Facet]:
+    facets = []
+    with connection.cursor() as cursor:
+        for key, legend, column, labels in facet_specs(params):
+            where, args = filter_sql(params, text, center, exclude=key)
+            selected = getattr(params, key)
+            counts: dict[str, int] = {}
+            if key in ("theme", "label"):
+                order = fx.THEMES if key == "theme" else fx.LABELS
+                sums = ", ".join(
+                    f"SUM(CASE WHEN (e.{column} & {1 << i}) <> 0 THEN 1 ELSE 0 END)"
+                    for i in range(len(order))
+                )
+                cursor.execute(f"SELECT {sums} FROM {TABLE} e WHERE {where}", args)
+                row = cursor.fetchone()
+                counts = {value: int(n or 0) for value, n in zip(order, row, strict=True)}
+                selected_values = set(selected)
+            else:
+                cursor.execute(
+                    f"SELECT e.{column}, COUNT(*) FROM {TABLE} e WHERE {where} GROUP BY e.{column}",
+                    args,
+                )
+                raw = cursor.fetchall()
+                if key in ("employeur", "qpv", "etat"):
+                    names = list(labels)  # [true label key, false label key]
+                    for value, n in raw:
+                        if value is not None:
+                            counts[names[0] if value else names[1]] = n
+                    selected_values = (
+                        set() if selected is None else {names[0] if selected else names[1]}
+                    )
+                else:
+                    counts = {value: n for value, n in raw if value}
+                    selected_values = set(selected)
+            if labels is None:
+                top = sorted(counts.items(), key=lambda kv: -kv[1])[:TERRITORY_LIMIT]
+                keep = {code for code, _ in top} | selected_values
+                counts = {code: n for code, n in counts.items() if code in keep}
+                labels = territory_labels(key, list(counts))
+                ordered = sorted(counts, key=lambda c: labels.get(c, c))
+            else:
+                ordered = [v for v in labels if v in counts or v in selected_values]
+                ordered += sorted(v for v in counts if v not in labels)
+            values = [
+                FacetValue(v, labels.get(v, v), counts.get(v, 0), v in selected_values)
+                for v in ordered
+            ]
+            facets.append(Facet(key, legend, values))
+    return facets
+
+
+def facets_to_json(facets: list[Facet]) -> list[dict]:
+    return [
+        {
+            "key": f.key,
+            "legend": f.legend,
+            "values": [[v.value, v.label, v.count] for v in f.values],
+        }
+        for f in facets
+    ]
+
+
+def facets_from_json(data: list[dict]) -> list[Facet]:
+    return [
+        Facet(f["key"], f["legend"], [FacetValue(v, label, n) for v, label, n in f["values"]])
+        for f in data
+    ]
+
+
+def unfiltered_facets() -> list[dict]:
+    return facets_to_json(compute_facets(SearchParams(), None, None))
+
+
+def is_unfiltered(params: SearchParams) -> bool:
+    """No search state but the page and the map position."""
+    if params.zone:
+        return False
+    return replace(params, page=1, bbox=None, rayon=SearchParams.rayon) == SearchParams()
+
+
+# --- search --------------------------------------------------------------------------------
+
+
+def resolve(params: SearchParams, prefix: bool = True):
+    """(text query, centre, messages) for params."""
+    messages = []
+    text = text_query(params.q, prefix=prefix) if params.q else None
+    center = None
+    if params.autour:
+        found = locate(params.autour)
+        if found is None:
+            messages.append(
+                f"Lieu introuvable : « {params.autour} ». Indiquez une commune ou un code postal."
+            )
+        else:
+            name, code, lat, lon = found
+            center = Center(name, code, lat, lon, params.rayon)
+    return text, center, messages
+
+
+def search(params: SearchParams, with_facets: bool = True, page_size: int = PAGE_SIZE):
+    text, center, messages = resolve(params)
+    where, args = filter_sql(params, text, center)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {TABLE} e WHERE {where}", args)
+        total = cursor.fetchone()[0]
+        pages = max(1, math.ceil(total / page_size))
+        page = min(params.page, pages)
+        order, order_args = "e.score DESC, e.id", []
+        if text is not None:
+            rank, order_args = rank_sql(text)
+            order = f"{rank}, {order}"
+        cursor.execute(
+            f"SELECT {', '.join('e.' + c for c in ROW_COLUMNS)} FROM {TABLE} e WHERE {where} "
+            f"ORDER BY {order} LIMIT %s OFFSET %s",
+            [*args, *order_args, page_size, (page - 1) * page_size],
+        )
+        rows = [row_dict(r) for r in cursor.fetchall()]
+    facets = []
+    if with_facets:
+        facets = cached_unfiltered() if is_unfiltered(params) and text is None else None
+        if not facets:
+            facets = compute_facets(params, text, center)
+    return SearchResult(total, rows, facets, page, pages, text, center, messages)
+
+
+def cached_unfiltered() -> list[Facet] | None:
+    state = SearchIndexState.objects.order_by("pk").only("facets").first()
+    if state is None:
+        return None
+    if not state.facets:
+        state.facets = unfiltered_facets()
+        SearchIndexState.objects.filter(pk=state.pk).update(facets=state.facets)
+    return facets_from_json(state.facets)
+
+
+def row_dict(row: tuple) -> dict:
+    data = dict(zip(ROW_COLUMNS, row, strict=True))
+    exact = data.pop("lat") is not None
+    data["approximate"] = not exact  # commune centroid only (partial diffusion or no point)
+    data["label_names"] = [
+        fx.LABEL_LABELS[v] for v in fx.bits_to_values(data["labels"] or 0, fx.LABELS)
+    ]
+    data["family_label"] = fx.FAMILY_LABELS.get(data["family"], "")
+    return data
+
+
+def suggest(q: str, limit: int = 8) -> list[dict]:
+    """Names for search as you type: the best `limit` entries for the prefix query."""
+    text = text_query(q, prefix=True)
+    if text is None:
+        return []
+    where, args = text_clause(text)
+    rank, rank_args = rank_sql(text)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join('e.' + c for c in ROW_COLUMNS)} FROM {TABLE} e WHERE {where} "
+            f"ORDER BY {rank}, e.score DESC, e.id LIMIT %s",
+            [*args, *rank_args, limit],
+        )
+        return [row_dict(r) for r in cursor.fetchall()]

@@ -1,0 +1,80 @@
+"""French-aware text normalisation, shared by the index and the queries.
+
+`normalise("L'Épicerie des Possibles")` → "epicerie possible": lower case, accents removed,
+elisions (l', d', qu'…) and punctuation dropped, dotted acronyms joined ("R.P.S." → "rps"),
+French stop words removed and a simple plural → singular folding. The index stores the output,
+the query goes through the same function, so both sides always agree.
+
+Typo tolerance: `edit_distance` (Levenshtein with an early stop) and `max_typos(token)` (1 edit up
+to 5 letters, 2 beyond).
+"""
+
+import re
+import unicodedata
+
+_ACRONYM = re.compile(r"\b(?:[A-Za-z]\.){2,}")
+_ELISION = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)['’`´]", re.I)
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+# Short grammatical words that carry no meaning in a name search.
+STOP_WORDS = frozenset("a au aux d de des du en et l la le les pour par sur un une".split())
+
+
+def fold(value: str) -> str:
+    """Accents and case folded, punctuation as spaces, elisions and acronym dots removed."""
+    value = _ACRONYM.sub(lambda m: m.group(0).replace(".", ""), value or "")
+    value = _ELISION.sub(" ", value)
+    decomposed = unicodedata.normalize("NFKD", value)
+    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    ascii_only = ascii_only.replace("œ", "oe").replace("æ", "ae").replace("ß", "ss")
+    return _NON_WORD.sub(" ", ascii_only).strip()
+
+
+def singular(token: str) -> str:
+    """Simple French plural folding: « chevaux » → « cheval », « jeux » → « jeu »,
+    « associations » → « association ». Applied on both sides, so an imperfect rule still
+    matches its own output."""
+    if len(token) <= 3 or token.isdigit():
+        return token
+    if token.endswith("aux") and len(token) > 4 and not token.endswith("eaux"):
+        return token[:-3] + "al"
+    if token.endswith(("eaux", "eux", "oux", "aux")):
+        return token[:-1]
+    if token.endswith("s") and not token.endswith("ss"):
+        return token[:-1]
+    return token
+
+
+def tokens(value: str, keep_stop_words: bool = False) -> list[str]:
+    """Normalised tokens of `value`, in order."""
+    words = fold(value).split()
+    if not keep_stop_words:
+        kept = [w for w in words if w not in STOP_WORDS]
+        words = kept or words  # a name made only of stop words keeps them
+    return [singular(w) for w in words]
+
+
+def normalise(value: str) -> str:
+    return " ".join(tokens(value))
+
+
+def max_typos(token: str) -> int:
+    return 0 if len(token) <= 2 else 1 if len(token) <= 5 else 2
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance between a and b, or limit + 1 as soon as it exceeds `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        best = i
+        for j, cb in enumerate(b, 1):
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            current.append(value)
+            best = min(best, value)
+        if best > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
