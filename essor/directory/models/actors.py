@@ -131,8 +131,10 @@ class Actor(models.Model):
 
 
 class ActorVersion(models.Model):
-    """A proposed change (or creation): the full set of proposed contributed values in `data`,
-    the values it replaces in `previous`. Validated versions are the actor's history."""
+    """A proposed change (or creation): the proposed values of the contributed fields it changes
+    in `data` (every given field for a creation), and once approved the values they replaced in
+    `previous`. Validated versions are the actor's history. Only the changed fields are kept so
+    that two pending changes to different fields never undo each other."""
 
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="versions")
     kind = models.CharField(_("nature"), max_length=20, choices=VersionKind.choices)
