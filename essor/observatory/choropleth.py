@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from html import escape
 
+import numpy as np
 import shapely
 from django.core.cache import cache
 
@@ -154,11 +155,20 @@ def _rings(geometry) -> list:
 
 
 def svg_path(geometry, projection: Projection) -> str:
-    """The SVG path data of a (multi)polygon: coordinates rounded to 0.1 pixel, consecutive
-    duplicates dropped, after a simplification below half a pixel."""
+    """The SVG path data of a (multi)polygon: gaps narrower than two pixels closed, then a
+    simplification below half a pixel, coordinates rounded to 0.1 pixel, consecutive duplicates
+    dropped."""
     if geometry is None or geometry.is_empty:
         return ""
-    simple = shapely.simplify(geometry, projection.degrees_per_pixel * 0.5, preserve_topology=True)
+    # Closing (grow then shrink by one pixel) fills the sliver gaps that unions of simplified
+    # communes leave along inner borders; real holes, wider than two pixels, stay.
+    pixel = projection.degrees_per_pixel
+    with np.errstate(invalid="ignore"):  # GEOS warns on some degenerate rings; harmless
+        grown = shapely.buffer(geometry, pixel, quad_segs=2)
+        closed = shapely.buffer(grown, -pixel, quad_segs=2)
+    if not closed.is_empty:
+        geometry = closed
+    simple = shapely.simplify(geometry, pixel * 0.5, preserve_topology=True)
     commands = []
     for ring in _rings(simple):
         points: list[tuple[float, float]] = []
@@ -385,7 +395,7 @@ def territory_layout(kind: str, code: str, width: float = MAP_WIDTH) -> Layout |
         layout = build_layout(sub_territory_shapes(kind, code), width)
         return layout if layout.paths else None
     version = ReferentialLoad.objects.order_by("-pk").values_list("pk", flat=True).first()
-    key = f"essor:choropleth:v1:{kind}:{code}:{width:g}:{version}"
+    key = f"essor:choropleth:v2:{kind}:{code}:{width:g}:{version}"
     layout = cache.get(key)
     if layout is None:
         layout = build_layout(sub_territory_shapes(kind, code), width)

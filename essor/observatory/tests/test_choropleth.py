@@ -186,3 +186,11 @@ def test_territory_layout_is_cached_and_absent_without_sub_territories(
     assert territory_layout("qpv", "QN04401M") is None
     # 49 has no contour of its own: drawn from its commune.
     assert set(territory_layout("region", "52").paths) == {"44", "49"}
+
+
+def test_sliver_gaps_between_unioned_communes_are_closed_but_real_holes_stay():
+    projection, _, _ = fit((0, 45, 1, 46), 600, 600)
+    sliver = shapely.box(0.3, 45.2, 0.3001, 45.8)  # a gap far thinner than a pixel
+    enclave = shapely.box(0.6, 45.4, 0.7, 45.5)  # an enclave many pixels wide
+    shape = SQUARE.difference(sliver).difference(enclave)
+    assert svg_path(shape, projection).count("M") == 2  # outline + the enclave only
