@@ -167,7 +167,8 @@ def sirene_row(ctx: Context, run_id: int, row: tuple) -> tuple:
         )
     is_open = state != "F"
     naf_label = ctx.naf.get(naf or "", "")
-    names = " ".join(x for x in (name, enseigne, u_usual, u_sigle) if x)
+    # Name first, then enseigne, usual name and sigle: all count as « name » in the ranking.
+    names = " ".join(dict.fromkeys(x for x in (name, enseigne, u_usual, u_sigle) if x))
     words = [names, commune_name, postal, naf_label, description, siren, siret]
     words += [fx.LABEL_LABELS[v] for v in fx.bits_to_values(labels, fx.LABELS)]
     return (
@@ -177,7 +178,7 @@ def sirene_row(ctx: Context, run_id: int, row: tuple) -> tuple:
         division or "", ctx.sector(division or ""), themes, labels, employer,
         fx.size_band(tranche), commune or "", epci or "", dep or "", reg or "", bool(qpv),
         is_open, lat, lon, glat, glon, tx, ty, score_of(tranche, is_open, head, completeness),
-        completeness, normalise(name)[:400], normalise(" ".join(w for w in words if w)),
+        completeness, normalise(names)[:400], normalise(" ".join(w for w in words if w)),
     )  # fmt: skip
 
 

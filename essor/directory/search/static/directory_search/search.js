@@ -178,6 +178,7 @@
     el = document.getElementById("ds-map");
     if (!el || typeof L === "undefined") return;
     map = L.map(el, { preferCanvas: false, zoomControl: true, minZoom: 4, maxZoom: 18 });
+    window.essorDirectoryMap = map;  // for tests and embedding pages
     if (el.dataset.tilesUrl) {
       L.tileLayer(el.dataset.tilesUrl, { attribution: "Fond de carte configuré (ESSOR_MAP_TILES_URL)" }).addTo(map);
     }
