@@ -3,6 +3,7 @@ see: a few contributed profiles of Sirene structures, one pending change, one cl
 structure@essor.demo, and one PTCE (a project without SIRET) with members. Idempotent."""
 
 from django.db import transaction
+from django.test.utils import override_settings
 
 from essor.accounts.models import Organisation, User
 from essor.directory import actions
@@ -63,8 +64,14 @@ def _demo_sirens(organisation: Organisation, count: int) -> list[str]:
     return sirens
 
 
-@transaction.atomic
 def seed_demo_directory(stdout=None) -> None:
+    # The demo's decisions are made by the system: no e-mail to the fictitious authors.
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        _seed(stdout)
+
+
+@transaction.atomic
+def _seed(stdout) -> None:
     organisation = Organisation.objects.filter(siren="244400404").first()
     moderator = User.objects.filter(email="moderation@essor.demo").first()
     member = User.objects.filter(email="structure@essor.demo").first()
