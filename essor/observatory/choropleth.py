@@ -394,7 +394,8 @@ def territory_layout(kind: str, code: str, width: float = MAP_WIDTH) -> Layout |
     if kind == TerritoryKind.PERIMETER:  # edited by users: never cached
         layout = build_layout(sub_territory_shapes(kind, code), width)
         return layout if layout.paths else None
-    version = ReferentialLoad.objects.order_by("-pk").values_list("pk", flat=True).first()
+    last = ReferentialLoad.objects.order_by("-pk").values_list("pk", "started_at").first()
+    version = f"{last[0]}:{last[1].timestamp()}" if last else "none"
     key = f"essor:choropleth:v2:{kind}:{code}:{width:g}:{version}"
     layout = cache.get(key)
     if layout is None:

@@ -23,6 +23,7 @@ comparables.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import F, Func
 
 from essor.observatory.portrait import Headline
@@ -124,6 +125,7 @@ INDICATORS = [
 ]
 INDICATORS_BY_KEY = {i.key: i for i in INDICATORS}
 DEFAULT_INDICATOR = "etablissements_10k"
+HEADLINE_CACHE_SECONDS = 6 * 3600
 
 
 @dataclass
@@ -138,14 +140,28 @@ class Line:
 def get_headlines(territories: list[Territory], perimeter: str) -> list[Line]:
     """The headline of each territory in `perimeter` (None for all when there is no import).
 
-    Reads each territory's Portrait (essor.observatory.read.get_portrait) and keeps its headline;
-    a lighter headline-only read from the engine would make 40 territories faster."""
+    Reads each territory's Portrait (essor.observatory.read.get_portrait) and keeps its headline,
+    cached per import run: a headline only changes with the import (the editable thematic
+    fields are not part of it), so a comparison of the 22 métropoles is computed once per run
+    and process. A headline-only read from the engine would make the first view faster."""
     from essor.observatory.read import get_portrait
+    from essor.sirene.models import ImportRun
 
+    run = ImportRun.objects.filter(is_current=True).values_list("pk", "started_at").first()
+    if run is None:
+        return [Line(territory, None) for territory in territories]
+    version = f"{run[0]}:{run[1].timestamp()}"
+    keys = [f"essor:headline:v1:{version}:{perimeter}:{t.kind}:{t.code}" for t in territories]
+    cached = cache.get_many(keys)
     lines = []
-    for territory in territories:
-        portrait = get_portrait(territory, perimeter)
-        lines.append(Line(territory, portrait.headline if portrait else None))
+    for territory, key in zip(territories, keys, strict=True):
+        headline = cached.get(key)
+        if headline is None:
+            portrait = get_portrait(territory, perimeter)
+            headline = portrait.headline if portrait else None
+            if headline is not None:
+                cache.set(key, headline, HEADLINE_CACHE_SECONDS)
+        lines.append(Line(territory, headline))
     return lines
 
 

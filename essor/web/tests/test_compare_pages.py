@@ -5,6 +5,7 @@ import io
 import re
 
 import pytest
+from django.core.cache import cache
 
 from essor.observatory import compare
 from essor.observatory.read import get_portrait
@@ -13,6 +14,13 @@ from essor.observatory.tests.test_key_figures import current_import, territory  
 from essor.territories.models import Commune, Epci
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_cached_headlines():
+    cache.clear()  # SQLite reuses run ids from one test to the next
+
+
 PAIR = "/comparer/?t=epci:244400404&t=commune:44109&t=commune:44143"
 
 
@@ -125,6 +133,14 @@ def test_population_bands(population, band):
 def test_band_labels():
     assert compare.band_label(1) == "moins de 2\u202f000 habitants"
     assert compare.band_label(8) == "1\u202f000\u202f000 habitants et plus"
+
+
+def test_headlines_are_cached_per_import_run(current_import, django_assert_max_num_queries):  # noqa: F811
+    places = [get_territory("commune", c) for c in ("44143", "44109")]
+    first = compare.get_headlines(places, "statistique")
+    with django_assert_max_num_queries(1):  # the current run only
+        again = compare.get_headlines(places, "statistique")
+    assert [line.headline for line in again] == [line.headline for line in first]
 
 
 def test_sort_puts_territories_without_value_last(current_import):  # noqa: F811
