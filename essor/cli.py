@@ -37,6 +37,10 @@ COMMANDS: dict[tuple[str, ...], tuple[str, str]] = {
         "reindex_directory",
         "Reconstruit l'index de recherche et de carte de l'annuaire",
     ),
+    ("indicators", "compute"): (
+        "compute_indicators",
+        "Calcule les indicateurs de l'observatoire de l'import Sirene en ligne",
+    ),
     ("indicators", "export"): (
         "export_indicators",
         "Exporte les indicateurs d'un territoire (CSV, XLSX, Parquet, JSON)",

@@ -16,7 +16,7 @@ marks the IndicatorSet stale (fields then read from the detail tables) until the
 import shutil
 import sys
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import duckdb
@@ -24,7 +24,7 @@ import numpy as np
 import pyarrow as pa
 from django.conf import settings
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Max
 from tqdm import tqdm
 
@@ -234,8 +234,11 @@ def compute_for_import(run: ImportRun, stdout=None) -> str:
     """The hook of `essor sirene import`, before the new run goes online. A failure does not
     fail the import: pages then compute from the detail tables until `essor indicators compute`.
     Returns a message for the run ("" when all went well)."""
+    # In an outer transaction (tests), a savepoint keeps a failure from breaking it.
+    guard = transaction.atomic() if connection.in_atomic_block else nullcontext()
     try:
-        compute_indicators(run, progress=False, stdout=stdout)
+        with guard:
+            compute_indicators(run, progress=False, stdout=stdout)
     except Exception as exc:  # noqa: BLE001 - reported in the run's message
         return f" Indicateurs non calculés ({exc}) : lancez essor indicators compute."
     return ""

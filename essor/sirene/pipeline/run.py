@@ -167,19 +167,31 @@ def run_import(
     progress: bool = True,
     stdout=None,
     passage_table: str | None = None,
+    indicators: bool = True,
 ) -> ImportRun:
     """Imports a StockUniteLegale + StockEtablissement pair; returns the ImportRun (unsaved in
     dry-run mode, where nothing is written). Raises CommandError on a file-level problem.
 
     `stdout` (optional, e.g. a command's self.stdout) receives one `step=… duration=…` line per
-    step when progress bars (stderr) are off."""
+    step when progress bars (stderr) are off. `indicators=False` skips the observatory's
+    indicators (pages then compute from the detail tables until `essor indicators compute`)."""
     work_dir = Path(settings.SIRENE_WORK_DIR)
     work_dir.mkdir(parents=True, exist_ok=True)
     with _single_import(work_dir):
-        return _run(ul_path, etab_path, force, dry_run, progress, stdout, passage_table, work_dir)
+        return _run(
+            ul_path,
+            etab_path,
+            force,
+            dry_run,
+            progress,
+            stdout,
+            passage_table,
+            work_dir,
+            indicators,
+        )
 
 
-def _run(ul_path, etab_path, force, dry_run, progress, stdout, passage_table, work_dir):
+def _run(ul_path, etab_path, force, dry_run, progress, stdout, passage, work_dir, indicators=True):
     if not dry_run:
         clean_leftovers()
     run = ImportRun(forced=force, status=RunStatus.RUNNING, step_durations={})
@@ -190,9 +202,12 @@ def _run(ul_path, etab_path, force, dry_run, progress, stdout, passage_table, wo
     sources: list[Source] = []
     con = _connect(work_dir)
     try:
-        _execute(
-            con, run, steps, sources, ul_path, etab_path, force, dry_run, passage_table, work_dir
-        )
+        _execute(con, run, steps, sources, ul_path, etab_path, force, dry_run, passage, work_dir)
+        if not dry_run:
+            con.close()  # frees the staging tables before the indicators open their own DuckDB
+            if indicators:
+                _indicators(run, steps)
+            _online(run, steps)
     except RefusedImport as exc:
         if not dry_run:
             _fail(run, RunStatus.REFUSED, str(exc))
@@ -263,6 +278,19 @@ def _execute(con, run, steps, sources, ul_path, etab_path, force, dry_run, passa
     rows = c["ul_kept"] + c["etab_kept"] + con.execute("SELECT count(*) FROM out_agg").fetchone()[0]
     with steps.step("ecriture", "Écriture dans la base", total=rows) as advance:
         load.write_all(con, run, work_dir, advance)
+
+
+def _indicators(run: ImportRun, steps: Steps) -> None:
+    """The observatory's indicators of the new run, computed before it goes online so that
+    figures and detail switch together. A failure is reported in the run's message, never
+    fails the import (pages then read the detail tables)."""
+    from essor.observatory.compute import compute_for_import  # noqa: PLC0415 - app boundary
+
+    with steps.step("indicateurs", "Indicateurs de l'observatoire"):
+        run.message += compute_for_import(run)
+
+
+def _online(run: ImportRun, steps: Steps) -> None:
     with steps.step("bascule", "Mise en ligne"):
         _swap(run)
         _purge_older(run)

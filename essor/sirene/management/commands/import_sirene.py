@@ -30,6 +30,12 @@ class Command(BaseCommand):
             help="Table de passage COG (CSV : ancien code, code actuel) pour les codes anciens",
         )
         parser.add_argument("--no-progress", action="store_true", help="Sans barre de progression")
+        parser.add_argument(
+            "--no-indicators",
+            action="store_true",
+            help="Ne calcule pas les indicateurs de l'observatoire (à faire ensuite avec "
+            "essor indicators compute)",
+        )
 
     def handle(self, *args, **options):
         run = run_import(
@@ -40,6 +46,7 @@ class Command(BaseCommand):
             progress=not options["no_progress"],
             stdout=self.stdout,
             passage_table=options["passage_table"],
+            indicators=not options["no_indicators"],
         )
         for line in summary(run):
             self.stdout.write(line)
