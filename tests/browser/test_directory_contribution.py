@@ -96,7 +96,7 @@ def test_claim_edit_and_moderate_a_profile(live_server, browser, world):
     moderator.goto(base + "/annuaire/moderation/")
     assert "par la structure" in moderator.content()
     click(moderator, "link", re.compile("Examiner « ATELIER VELO DU PORT »"))
-    assert NEW_DESCRIPTION in moderator.locator("ins").first.inner_text()
+    assert NEW_DESCRIPTION in moderator.locator("ins").all_inner_texts()
     assert axe_violations(moderator) == []
     moderator.get_by_label("Valider").check()
     click(moderator, "button", "Enregistrer la décision")

@@ -11,6 +11,7 @@ from essor.directory import official as official_data
 from essor.directory import perms
 from essor.directory.enums import ActorKind, Label, LifeStage, ModerationStatus
 from essor.directory.models import Actor
+from essor.directory.models.actors import CONTRIBUTED_FIELDS
 from essor.ess.themes import Theme
 from essor.territories.models import Commune
 
@@ -88,6 +89,12 @@ CHOICE_LABELS = {
     "kind": dict(ActorKind.choices),
     "life_stage": dict(LifeStage.choices),
 }
+
+
+def ordered(data: dict) -> list[tuple]:
+    """The items of a version's data in the form's field order (JSON objects keep no order on
+    PostgreSQL)."""
+    return [(name, data[name]) for name in CONTRIBUTED_FIELDS if name in data]
 
 
 def field_label(name: str) -> str:

@@ -19,6 +19,7 @@ from essor.directory.views.common import (
     Moved,
     display_value,
     field_label,
+    ordered,
     require,
     resolve,
     show_errors,
@@ -77,7 +78,7 @@ def diff_rows(version: ActorVersion) -> list[dict]:
             "after": display_value(name, value, communes),
             "changed": before.get(name) != value,
         }
-        for name, value in version.data.items()
+        for name, value in ordered(version.data)
     ]
 
 

@@ -17,6 +17,7 @@ from essor.directory.views.common import (
     Moved,
     display_value,
     field_label,
+    ordered,
     redirect_moved,
     resolve,
 )
@@ -48,7 +49,7 @@ def _history(actor: Actor) -> list[dict]:
             "date": v.moderated_at or v.created_at,
             "kind": v.get_kind_display(),
             "by_structure": v.by_structure,
-            "fields": [field_label(name) for name in v.data],
+            "fields": [field_label(name) for name, _value in ordered(v.data)],
         }
         for v in versions
     ]
