@@ -15,7 +15,7 @@ from essor.observatory.read import get_portrait
 from essor.observatory.territory import get_territory
 from essor.observatory.tests.test_key_figures import current_import, territory  # noqa: F401
 from essor.sirene.models import Establishment
-from essor.territories.models import Commune, Epci, Qpv
+from essor.territories.models import Commune, Epci, Perimeter, Qpv
 
 pytestmark = pytest.mark.django_db
 URL = "/territoires/epci/244400404/"
@@ -34,6 +34,8 @@ def data(current_import):  # noqa: F811
     )
     qpv.communes.add("44109")
     Establishment.objects.filter(siret="10000000100001").update(qpv_code="QN04401M")
+    perimeter = Perimeter.objects.create(name="Contrat de ville", slug="contrat-de-ville")
+    perimeter.communes.add("44109", "44143")
     return current_import
 
 
@@ -71,6 +73,20 @@ def test_epci_portrait_shows_the_portrait_figures_charts_map_and_sources(client,
     assert "/comparer/?comparables=epci:244400404" in html
 
 
+def test_every_table_cell_on_the_page_is_the_portraits(client, data):
+    from django.utils.html import escape
+
+    from essor.web.views.sections import format_cell, shown_columns
+
+    html = client.get(URL + "?perimetre=loi2014").content.decode()
+    portrait = get_portrait(get_territory("epci", "244400404"), "loi2014")
+    for table in portrait.tables.values():
+        for row in table.rows:
+            cells = [format_cell(row.get(c.key), c.kind, c.key) for c in shown_columns(table)]
+            for text in cells:
+                assert f">{escape(text)}<" in html, (table.slug, text)
+
+
 def test_perimeter_toggle_changes_the_numbers(client, data):
     statistique = client.get(URL).content.decode()
     loi = client.get(URL + "?perimetre=loi2014").content.decode()
@@ -103,6 +119,7 @@ def test_map_indicator_can_be_chosen_without_javascript(client, data):
         ("/territoires/region/52/", "4"),
         ("/territoires/france/FR/", "4"),
         ("/territoires/qpv/QN04401M/", "1"),
+        ("/territoires/perimeter/contrat-de-ville/", "4"),
     ],
 )
 def test_every_kind_of_territory_has_a_portrait(client, data, url, establishments):
@@ -167,3 +184,9 @@ def test_dynamics_chart_draws_the_last_years_without_gaps():
     rows = recent_years(table, "annee", {"creations": 0})
     assert len(rows) == CHART_YEARS and rows[-1] == {"annee": 2020, "creations": 4}
     assert rows[0] == {"annee": 2020 - CHART_YEARS + 1, "creations": 0}
+
+
+def test_custom_perimeter_map_draws_its_communes(client, data):
+    html = client.get("/territoires/perimeter/contrat-de-ville/").content.decode()
+    svg = re.search(r'<svg[^>]*class="chart map".*?</svg>', html, re.S).group(0)
+    assert svg.count("<path") == 2
