@@ -31,6 +31,7 @@ from essor.directory.models import (
     PtceMembership,
 )
 from essor.directory.models.actors import CONTRIBUTED_FIELDS
+from essor.sirene.models import Establishment, ImportRun
 
 THRESHOLD = 0.85
 LEGAL_FORM_WORDS = {
@@ -84,14 +85,53 @@ def similarity(a: str, b: str) -> float:
 
 @dataclass
 class Candidate:
-    actor: Actor
+    """A probable duplicate: an actor row, or a Sirene legal unit without row (`actor` None)."""
+
+    slug: str
+    name: str
     reason: str
     score: float
+    actor: Actor | None = None
+
+
+def _close_name(score: float) -> str:
+    return _("nom proche (%(score)d %%) dans la même commune") % {"score": round(score * 100)}
+
+
+def _commune_codes(actor: Actor) -> list[str]:
+    if actor.commune_id is None:
+        return []
+    parent = getattr(actor.commune, "parent_id", None)
+    return [actor.commune_id, parent] if parent else [actor.commune_id]
+
+
+def _sirene_candidates(actor: Actor, known: set[str]) -> list[Candidate]:
+    """ESS legal units of the current import with an establishment in the actor's commune and a
+    close name (the database narrows on the longest word of the normalised name)."""
+    run = ImportRun.objects.current()
+    words = sorted((w for w in normalise_name(actor.name).split() if len(w) >= 4), key=len)
+    codes = _commune_codes(actor)
+    if run is None or not words or not codes:
+        return []
+    rows = (
+        Establishment.objects.filter(run=run, commune_code__in=codes)
+        .filter(Q(name__icontains=words[-1]) | Q(enseigne__icontains=words[-1]))
+        .exclude(siren__in=known)
+        .values_list("siren", "name", "enseigne")[:500]
+    )
+    best: dict[str, Candidate] = {}
+    for siren, name, enseigne in rows:
+        for label in (name, enseigne):
+            score = similarity(actor.name, label) if label else 0.0
+            if score >= THRESHOLD and (siren not in best or score > best[siren].score):
+                best[siren] = Candidate(siren, label, _close_name(score) + " (Sirene)", score)
+    return list(best.values())
 
 
 def find_duplicates(actor: Actor, limit: int = 10) -> list[Candidate]:
-    """Live actors that are probably `actor` (same SIREN/SIRET, or a close name in the same
-    commune), best first."""
+    """Probable duplicates of `actor`, best first: live actors with the same SIREN/SIRET or a
+    close name in the same commune, and Sirene legal units (without row yet) with the same
+    SIREN or a close name in the same commune."""
     found: dict[int, Candidate] = {}
     others = Actor.objects.filter(LIVE).exclude(pk=actor.pk)
     same_id = Q()
@@ -104,16 +144,17 @@ def find_duplicates(actor: Actor, limit: int = 10) -> list[Candidate]:
             reason = (
                 _("même SIRET") if actor.siret and other.siret == actor.siret else _("même SIREN")
             )
-            found[other.pk] = Candidate(other, reason, 1.0)
+            found[other.pk] = Candidate(other.slug, other.name, reason, 1.0, other)
     if actor.commune_id:
         for other in others.filter(commune_id=actor.commune_id).exclude(pk__in=list(found)):
             score = similarity(actor.name, other.name)
             if score >= THRESHOLD:
-                reason = _("nom proche (%(score)d %%) dans la même commune") % {
-                    "score": round(score * 100)
-                }
-                found[other.pk] = Candidate(other, reason, score)
-    return sorted(found.values(), key=lambda c: (-c.score, c.actor.name))[:limit]
+                found[other.pk] = Candidate(
+                    other.slug, other.name, _close_name(score), score, other
+                )
+    known = set(Actor.objects.filter(LIVE).exclude(siren="").values_list("siren", flat=True))
+    candidates = list(found.values()) + _sirene_candidates(actor, known)
+    return sorted(candidates, key=lambda c: (-c.score, c.name))[:limit]
 
 
 def _move_related(keep: Actor, duplicate: Actor) -> dict:
@@ -141,7 +182,7 @@ def _move_related(keep: Actor, duplicate: Actor) -> dict:
 def merge_actors(keep: Actor, duplicate: Actor, by, *, source: str = "web") -> Actor:
     """Keeps `keep`; `duplicate` becomes DUPLICATE (duplicate_of=keep). Its versions, claims,
     error reports, custom values and PTCE links move to `keep`; the contributed fields `keep`
-    leaves empty take the duplicate's validated values. A pending creation of the duplicate is
+    leaves empty take the duplicate's values (the moderator who merges vouches for them). A pending creation of the duplicate is
     refused (its author is told why). Both keep their history; the merge is audited on both."""
     keep = Actor.objects.select_for_update().get(pk=keep.pk)
     duplicate = Actor.objects.select_for_update().get(pk=duplicate.pk)

@@ -113,3 +113,32 @@ def test_merge_refuses_outsiders_and_self(people):
         duplicates.merge_actors(keep, other, people["other_moderator"])
     with pytest.raises(ValidationError):
         duplicates.merge_actors(keep, keep, people["moderator"])
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("essor.directory.tests.urls")
+def test_a_sirene_unit_without_row_is_a_candidate_and_can_be_kept(client, people, sirene):
+    from django.urls import reverse
+
+    version = actions.propose_actor(
+        f.values(name="Association Le Pédalier"), author_email="a@exemple.fr"
+    )
+    found = duplicates.find_duplicates(version.actor)
+    assert [(c.slug, c.actor) for c in found] == [(sirene["scop"].siren, None)]
+    assert "Sirene" in found[0].reason
+    client.force_login(people["moderator"])
+    page = client.get(reverse("directory:version_detail", args=[version.pk])).content.decode()
+    assert "SCOP LE PEDALIER" in page
+    response = client.post(reverse("directory:merge", args=[version.pk]), {"keep": found[0].slug})
+    assert response.status_code == 302
+    keep = Actor.objects.get(siren=sirene["scop"].siren)
+    duplicate = Actor.objects.get(pk=version.actor_id)
+    assert duplicate.status == ModerationStatus.DUPLICATE and duplicate.duplicate_of == keep
+    assert keep.description == "Réparation de vélos par et pour les habitants."  # filled blank
+    # Another territory's moderator cannot use the merge.
+    other = actions.propose_actor(f.values(name="Le Pédalier"), author_email="b@exemple.fr")
+    client.force_login(people["other_moderator"])
+    assert (
+        client.post(reverse("directory:merge", args=[other.pk]), {"keep": keep.slug}).status_code
+        == 404
+    )

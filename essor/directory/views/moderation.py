@@ -118,14 +118,15 @@ def merge(request, pk: int):
     """Merges the actor of version `pk` (the duplicate) into the actor named by `keep`."""
     version = _moderated_version(request, pk)
     form = MergeForm(request.POST)
-    keep = None
-    if form.is_valid():
-        keep = Actor.objects.filter(slug=form.cleaned_data["keep"]).first()
-    if keep is None or not perms.can_moderate_actor(request.user, keep):
-        messages.error(request, _("Acteur à garder introuvable dans vos territoires."))
-        return redirect("directory:version_detail", pk)
+    slug = form.cleaned_data["keep"] if form.is_valid() else ""
     try:
-        duplicates.merge_actors(keep, version.actor, request.user)
+        with transaction.atomic():
+            keep = Actor.objects.filter(slug=slug).first()
+            if keep is None and slug.isdigit() and len(slug) == 9:
+                keep = actions.actor_for_siren(slug, by=request.user)  # a Sirene unit
+            if keep is None or not perms.can_moderate_actor(request.user, keep):
+                raise ValidationError(_("Acteur à garder introuvable dans vos territoires."))
+            duplicates.merge_actors(keep, version.actor, request.user)
     except ValidationError as error:
         show_errors(request, error)
         return redirect("directory:version_detail", pk)
