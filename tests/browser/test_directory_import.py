@@ -117,4 +117,12 @@ def test_a_moderator_imports_a_member_list_then_exports_a_search(live_server, br
     text = open(download_info.value.path(), encoding="utf-8").read()
     rows = list(csv.reader(io.StringIO(text)))
     assert rows == [["Nom", "Commune"], ["La Ressourcerie nouvelle", "Rezé"]]
+    # The other pages of imports, open data and saved searches.
+    for path in (
+        f"/annuaire/imports/{network['org'].slug}/sources/",
+        "/annuaire/donnees-ouvertes/",
+        "/annuaire/mes-recherches/",
+    ):
+        page.goto(base + path)
+        assert axe_violations(page) == [], path
     page.context.close()

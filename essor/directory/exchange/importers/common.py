@@ -433,7 +433,10 @@ class Classifier:
             )
         )
         if key in self.seen:
-            reasons.append(_("Doublon de la ligne %s du fichier.") % self.seen[key])
+            reasons.append(
+                _("Même structure que la ligne %s du fichier (une fiche par structure).")
+                % self.seen[key]
+            )
             return row
         self.seen[key] = c.line
         if c.name.strip():
@@ -441,7 +444,9 @@ class Classifier:
         if commune is not None:
             values["commune"] = commune.code
         try:
-            values = {**values, **actions.clean_values(values)}
+            # The commune is already checked; the other values as the directory's forms would.
+            checked = {k: v for k, v in values.items() if k != "commune"}
+            values = {**values, **actions.clean_values(checked)}
         except ValidationError as error:
             reasons.append(_("Valeur refusée : %s") % " ; ".join(error.messages))
             return row
