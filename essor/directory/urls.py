@@ -27,6 +27,7 @@ urlpatterns = [
     path("moderation/", moderation.moderation_queue, name="moderation_queue"),
     path("moderation/versions/<int:pk>/", moderation.version_detail, name="version_detail"),
     path("moderation/versions/<int:pk>/fusion/", moderation.merge, name="merge"),
+    path("moderation/versions/<int:pk>/logo/", moderation.version_logo, name="version_logo"),
     path("moderation/revendications/<int:pk>/", moderation.claim_decide, name="claim_decide"),
     path("moderation/signalements/<int:pk>/", moderation.report_close, name="report_close"),
 ]

@@ -153,7 +153,17 @@ def test_the_logo_is_served_with_its_checked_type(client, people):
 
     name = logos.store_logo(f.upload(f.png()))
     version = actions.propose_change(actor, {"logo": name}, by=people["agent"])
+    assert client.get(reverse("directory:actor_logo", args=[actor.slug])).status_code == 404
+    logo_url = reverse("directory:version_logo", args=[version.pk])
+    assert client.get(logo_url).status_code == 302  # sign in first
+    client.force_login(people["other_moderator"])
+    assert client.get(logo_url).status_code == 404
+    client.force_login(people["moderator"])
+    assert client.get(logo_url)["Content-Type"] == "image/png"
+    page = client.get(reverse("directory:version_detail", args=[version.pk])).content.decode()
+    assert logo_url in page
     actions.approve_version(version, by=people["moderator"])
+    client.logout()
     response = client.get(reverse("directory:actor_logo", args=[actor.slug]))
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"

@@ -6,12 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from essor.directory import actions, duplicates, perms
+from essor.directory import actions, duplicates, logos, perms
 from essor.directory.enums import ClaimStatus, VersionKind, VersionStatus
 from essor.directory.forms import DecisionForm, MergeForm, PtceMemberForm, RemoveForm
 from essor.directory.models import Actor, ActorClaim, ActorVersion, CustomField, ErrorReport
@@ -110,6 +110,20 @@ def version_detail(request, pk: int):
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "directory/version_detail.html", context, status=status)
+
+
+@login_required
+def version_logo(request, pk: int):
+    """The logo proposed by a version, for its moderators (not public before approval)."""
+    version = _moderated_version(request, pk)
+    name = version.data.get("logo", "")
+    path = logos.logo_path(name)
+    if path is None:
+        raise Http404
+    response = FileResponse(path.open("rb"), content_type=logos.content_type_of(name))
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
