@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from essor.directory import actions, duplicates
+from essor.directory.models import Actor
 from essor.directory.tests import factories as f
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("essor.directory.tests.urls")]
@@ -186,3 +187,22 @@ def test_the_version_page_shows_before_after_and_duplicates(client, people):
     html = client.get(reverse("directory:version_detail", args=[change.pk])).content.decode()
     assert "<del>Réparation de vélos par et pour les habitants.</del>" in html
     assert "<ins>Autre texte.</ins>" in html
+
+
+def test_pages_run_a_bounded_number_of_queries(
+    client, people, sirene, django_assert_max_num_queries
+):
+    for n in range(5):
+        f.validated_actor(people["moderator"], name=f"Projet {n}")
+        actions.propose_actor(f.values(name=f"Nouveau {n}"), author_email="a@exemple.fr")
+    ptce = f.validated_actor(people["moderator"], name="Pôle", kind="ptce")
+    for actor in list(Actor.objects.exclude(pk=ptce.pk).filter(status="validated"))[:5]:
+        actions.add_ptce_member(ptce, actor, by=people["moderator"])
+    with django_assert_max_num_queries(25):
+        client.get(reverse("directory:actor_detail", args=[sirene["scop"].siren]))
+    with django_assert_max_num_queries(30):
+        client.get(reverse("directory:actor_detail", args=[ptce.slug]))
+    client.force_login(people["moderator"])
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("directory:moderation_queue"))
+    assert response.content.decode().count("Examiner") == 5
