@@ -11,10 +11,13 @@ Dimensions (IndicatorCell.dimension, key):
   tranche, "" without): active ESS establishments. Sections and ESS sectors are sums of
   divisions (essor.observatory.sectors);
 - theme (Theme): active ESS establishments in the field (not additive);
-- created / closed (year): establishments of the ESS legal units created / closed that year,
-  whatever their current state (closed = état F with a closing date);
-- survived1 / survived3 / survived5 (creation year Y): those created in Y still open on
-  31 December of Y + 1, 3, 5 (état A, or closed after that year);
+- dynamics (year): establishments of the ESS legal units, whatever their current state,
+  created that year (measure `establishments`) and closed that year (état F with a closing
+  date; measure `employer_establishments`) — two counts in one cell, to keep the number of
+  cells down (they are most of them);
+- survival (creation year Y): of those created in Y, still open on 31 December of Y + 1
+  (`establishments`), Y + 3 (`employer_establishments`), Y + 5 (`without_band`) — état A, or
+  closed after that year;
 - qpv ("inside" / "near"): active ESS establishments inside a QPV, and outside any QPV but
   within 300 m of one (essor.observatory.qpvgeo);
 - economy ("all"): all active establishments (ESS or not) from the import's aggregates, the
@@ -33,9 +36,8 @@ from essor.observatory.sectors import SECTORS, sector_of
 from essor.observatory.themes import THEME_ORDER, theme_label
 
 TOTAL, FAMILY, CJ, DIVISION, BAND, YEAR = "total", "family", "cj", "division", "band", "year"
-THEME, CREATED, CLOSED, QPV, ECONOMY = "theme", "created", "closed", "qpv", "economy"
+THEME, DYNAMICS, SURVIVAL, QPV, ECONOMY = "theme", "dynamics", "survival", "qpv", "economy"
 SURVIVAL_YEARS = (1, 3, 5)
-SURVIVED = {k: f"survived{k}" for k in SURVIVAL_YEARS}
 TOP_SIZE = 10
 
 FAMILY_ORDER = [
@@ -425,13 +427,18 @@ def _economy(headline: Headline, available: bool) -> Table:
     )
 
 
+def survivors(m: Measures, years: int) -> int:
+    """Survivors after `years` in a SURVIVAL cell (see the module docstring)."""
+    return {1: m.establishments, 3: m.employer_establishments, 5: m.without_band}[years]
+
+
 def _dynamics(cells: Cells) -> Table:
-    created, closed = _by(cells, CREATED), _by(cells, CLOSED)
-    years = sorted(set(created) | set(closed))
+    by = _by(cells, DYNAMICS)
     rows = []
-    for year in years:
-        c = created.get(year, Measures()).establishments
-        f = closed.get(year, Measures()).establishments
+    for year in sorted(by):
+        c, f = by[year].establishments, by[year].employer_establishments
+        if not c and not f:
+            continue
         rows.append({"annee": int(year), "creations": c, "fermetures": f, "solde": c - f})
     return Table(
         "dynamique",
@@ -452,8 +459,8 @@ def _dynamics(cells: Cells) -> Table:
 
 
 def _survival(cells: Cells, reference_year: int) -> Table:
-    created = _by(cells, CREATED)
-    survived = {k: _by(cells, SURVIVED[k]) for k in SURVIVAL_YEARS}
+    created = _by(cells, DYNAMICS)
+    survived = _by(cells, SURVIVAL)
     rows = []
     for year in sorted(created):
         y, size = int(year), created[year].establishments
@@ -462,7 +469,7 @@ def _survival(cells: Cells, reference_year: int) -> Table:
         row = {"annee": y, "creations": size}
         for k in SURVIVAL_YEARS:
             ok = y + k < reference_year
-            alive = survived[k].get(year, Measures()).establishments
+            alive = survivors(survived.get(year, Measures()), k)
             row[f"survie_{k}"] = alive / size if ok else None
         rows.append(row)
     return Table(

@@ -14,14 +14,13 @@ from essor.observatory import qpvgeo, scope
 from essor.observatory.assemble import (
     BAND,
     CJ,
-    CLOSED,
-    CREATED,
     DIVISION,
+    DYNAMICS,
     ECONOMY,
     FAMILY,
     QPV,
+    SURVIVAL,
     SURVIVAL_YEARS,
-    SURVIVED,
     THEME,
     TOP_BANDS,
     TOP_SIZE,
@@ -157,12 +156,14 @@ def _dynamic_cells(base, cells: Cells) -> None:
     for row in rows:
         n, created, closed, state = row["n"], row["created"], row["closed"], row["state"]
         if created is not None:
-            add_cell(cells, CREATED, str(created), Measures(n))
-            for k in SURVIVAL_YEARS:
-                if state == "A" or (closed is not None and closed > created + k):
-                    add_cell(cells, SURVIVED[k], str(created), Measures(n))
+            add_cell(cells, DYNAMICS, str(created), Measures(n))
+            alive = {
+                k: n if state == "A" or (closed is not None and closed > created + k) else 0
+                for k in SURVIVAL_YEARS
+            }
+            add_cell(cells, SURVIVAL, str(created), Measures(alive[1], alive[3], 0.0, alive[5]))
         if state == "F" and closed is not None:
-            add_cell(cells, CLOSED, str(closed), Measures(n))
+            add_cell(cells, DYNAMICS, str(closed), Measures(0, n))
 
 
 def _qpv_cells(active, cells: Cells, territory, run, perimeter: str) -> None:

@@ -145,22 +145,25 @@ def _dynamics(con: duckdb.DuckDBPyConnection) -> None:
                count(*) AS n
         FROM loc l JOIN e USING (rid) GROUP BY ALL"""
     )
-    parts = [
-        "SELECT perimeter, kind, code, 'created', CAST(created_year AS VARCHAR), sum(n) "
-        "FROM dyn WHERE created_year IS NOT NULL GROUP BY ALL",
-        "SELECT perimeter, kind, code, 'closed', CAST(closed_year AS VARCHAR), sum(n) "
-        "FROM dyn WHERE state = 'F' AND closed_year IS NOT NULL GROUP BY ALL",
-    ]
-    for k in SURVIVAL_YEARS:
-        parts.append(
-            f"SELECT perimeter, kind, code, 'survived{k}', CAST(created_year AS VARCHAR), sum(n) "
-            f"FROM dyn WHERE created_year IS NOT NULL AND (state = 'A' OR "
-            f"(closed_year IS NOT NULL AND closed_year > created_year + {k})) GROUP BY ALL"
-        )
-    union = " UNION ALL ".join(parts)
+    survived = {
+        k: f"sum(CASE WHEN state = 'A' OR (closed_year IS NOT NULL AND closed_year > "
+        f"created_year + {k}) THEN n ELSE 0 END)"
+        for k in SURVIVAL_YEARS
+    }
     con.execute(
-        f"INSERT INTO direct_cells SELECT perimeter, kind, code, d, k, n, 0, 0.0, 0 "
-        f"FROM ({union}) AS t(perimeter, kind, code, d, k, n)"
+        f"""INSERT INTO direct_cells
+        SELECT perimeter, kind, code, 'dynamics', CAST(year AS VARCHAR), sum(created),
+               sum(closed), 0.0, 0
+        FROM (SELECT perimeter, kind, code, created_year AS year, n AS created, 0 AS closed
+                FROM dyn WHERE created_year IS NOT NULL
+              UNION ALL
+              SELECT perimeter, kind, code, closed_year, 0, n
+                FROM dyn WHERE state = 'F' AND closed_year IS NOT NULL)
+        GROUP BY ALL
+        UNION ALL
+        SELECT perimeter, kind, code, 'survival', CAST(created_year AS VARCHAR), {survived[1]},
+               {survived[3]}, 0.0, {survived[5]}
+        FROM dyn WHERE created_year IS NOT NULL GROUP BY ALL"""
     )
 
 

@@ -57,7 +57,7 @@ ARROW = {
 def _year(column: str) -> str:
     if connection.vendor == "postgresql":
         return f"CAST(EXTRACT(YEAR FROM {column}) AS INTEGER)"
-    return f"CAST(strftime('%Y', {column}) AS INTEGER)"
+    return f"CAST(strftime('%%Y', {column}) AS INTEGER)"  # %% : a Django query with parameters
 
 
 def _flag(condition: str) -> str:
