@@ -17,13 +17,14 @@ from django.db import connection, transaction
 
 from essor.directory.search import facets as fx
 from essor.directory.search.models import GRID_ZOOM, SearchEntry, SearchIndexState, SearchToken
-from essor.directory.search.text import normalise
+from essor.directory.search.text import normalise, normalise_cached
 from essor.nomenclatures.workforce import midpoint_for
 
 TABLE = SearchEntry._meta.db_table
 FTS_TABLE = "directory_search_fts"
 TSV_INDEX = "directory_search_tsv"
 BATCH = 20_000
+LABEL_TEXT = {value: normalise(label) for value, label in fx.LABEL_LABELS.items()}
 
 COLUMNS = [
     "run_id", "siret", "siren", "actor_slug", "name", "enseigne", "sigle", "commune_name",
@@ -169,8 +170,11 @@ def sirene_row(ctx: Context, run_id: int, row: tuple) -> tuple:
     naf_label = ctx.naf.get(naf or "", "")
     # Name first, then enseigne, usual name and sigle: all count as « name » in the ranking.
     names = " ".join(dict.fromkeys(x for x in (name, enseigne, u_usual, u_sigle) if x))
-    words = [names, commune_name, postal, naf_label, description, siren, siret]
-    words += [fx.LABEL_LABELS[v] for v in fx.bits_to_values(labels, fx.LABELS)]
+    name_norm = normalise(names)
+    text = [name_norm, normalise_cached(commune_name), postal or "", normalise_cached(naf_label)]
+    if description:
+        text.append(normalise(description))
+    text += [siren, siret, *(LABEL_TEXT[v] for v in fx.bits_to_values(labels, fx.LABELS))]
     return (
         run_id, siret, siren, slug, name[:300], enseigne[:300], (u_sigle or "")[:100],
         commune_name, postal or "", naf_label, bool(head), family or "", category or "",
@@ -178,7 +182,7 @@ def sirene_row(ctx: Context, run_id: int, row: tuple) -> tuple:
         division or "", ctx.sector(division or ""), themes, labels, employer,
         fx.size_band(tranche), commune or "", epci or "", dep or "", reg or "", bool(qpv),
         is_open, lat, lon, glat, glon, tx, ty, score_of(tranche, is_open, head, completeness),
-        completeness, normalise(names)[:400], normalise(" ".join(w for w in words if w)),
+        completeness, name_norm[:400], " ".join(w for w in text if w),
     )  # fmt: skip
 
 
@@ -253,25 +257,29 @@ def write_rows(batches: Iterable[list[tuple]]) -> tuple[int, Counter]:
 
 
 def write_vocabulary(vocabulary: Counter, replace: bool) -> None:
-    if replace:
-        SearchToken.objects.all().delete()
-        SearchToken.objects.bulk_create(
-            (
-                SearchToken(token=t, first=t[0], length=len(t), frequency=n)
-                for t, n in vocabulary.items()
-                if 1 < len(t) <= 100
-            ),
-            batch_size=5000,
-        )
-        return
-    known = set(
-        SearchToken.objects.filter(token__in=list(vocabulary)).values_list("token", flat=True)
-    )
-    SearchToken.objects.bulk_create(
-        SearchToken(token=t, first=t[0], length=len(t), frequency=n)
-        for t, n in vocabulary.items()
-        if t not in known and 1 < len(t) <= 100
-    )
+    table = SearchToken._meta.db_table
+    rows = [(t, t[0], len(t), n) for t, n in vocabulary.items() if 1 < len(t) <= 100]
+    with connection.cursor() as cursor:
+        if replace:
+            cursor.execute(f"DELETE FROM {table}")
+        else:
+            known = set(
+                SearchToken.objects.filter(token__in=[r[0] for r in rows]).values_list(
+                    "token", flat=True
+                )
+            )
+            rows = [r for r in rows if r[0] not in known]
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(
+                f"COPY {table} (token, first, length, frequency) FROM STDIN"
+            ) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(
+                f"INSERT INTO {table} (token, first, length, frequency) VALUES (%s, %s, %s, %s)",
+                rows,
+            )
 
 
 def current_run_id() -> int | None:

@@ -23,14 +23,23 @@ def map_data(params: SearchParams, bbox: tuple[float, float, float, float], zoom
     box, box_args = bbox_clause(bbox)
     where, args = f"{where} AND {box}", [*args, *box_args]
     zoom = max(0, min(int(zoom), GRID_ZOOM))
+    shift = max(0, GRID_ZOOM - zoom - CELLS_PER_TILE_LOG2)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM {TABLE} e WHERE {where}", args)
-        total = cursor.fetchone()[0]
+        while True:
+            cursor.execute(
+                f"SELECT e.tx / %s AS cx, e.ty / %s AS cy, COUNT(*), AVG(e.glat), AVG(e.glon) "
+                f"FROM {TABLE} e WHERE {where} GROUP BY cx, cy",
+                [1 << shift, 1 << shift, *args],
+            )
+            rows = cursor.fetchall()
+            if len(rows) <= MAX_CELLS or shift >= GRID_ZOOM:
+                break
+            shift += 1
+        total = sum(row[2] for row in rows)
         if total <= POINT_LIMIT:
             cursor.execute(
                 f"SELECT e.id, e.name, e.actor_slug, e.glat, e.glon, e.lat IS NULL "
-                f"FROM {TABLE} e WHERE {where} AND e.glat IS NOT NULL "
-                f"ORDER BY e.score DESC, e.id",
+                f"FROM {TABLE} e WHERE {where} ORDER BY e.score DESC, e.id",
                 args,
             )
             points = [
@@ -45,16 +54,5 @@ def map_data(params: SearchParams, bbox: tuple[float, float, float, float], zoom
                 for i, name, slug, lat, lon, approx in cursor.fetchall()
             ]
             return {"total": total, "zoom": zoom, "cells": [], "points": points}
-        shift = max(0, GRID_ZOOM - zoom - CELLS_PER_TILE_LOG2)
-        while True:
-            cursor.execute(
-                f"SELECT e.tx / %s AS cx, e.ty / %s AS cy, COUNT(*), AVG(e.glat), AVG(e.glon) "
-                f"FROM {TABLE} e WHERE {where} AND e.tx IS NOT NULL GROUP BY cx, cy",
-                [1 << shift, 1 << shift, *args],
-            )
-            rows = cursor.fetchall()
-            if len(rows) <= MAX_CELLS or shift >= GRID_ZOOM:
-                break
-            shift += 1
     cells = [{"n": n, "lat": round(lat, 4), "lon": round(lon, 4)} for _cx, _cy, n, lat, lon in rows]
     return {"total": total, "zoom": zoom, "cells": cells, "points": []}

@@ -48,7 +48,7 @@ class SearchEntry(models.Model):
     # glat/glon: what maps and distance filters use (the exact point or the commune centroid).
     lat = models.FloatField(null=True)
     lon = models.FloatField(null=True)
-    glat = models.FloatField(null=True, db_index=True)
+    glat = models.FloatField(null=True)
     glon = models.FloatField(null=True)
     tx = models.IntegerField(null=True)
     ty = models.IntegerField(null=True)
@@ -59,7 +59,13 @@ class SearchEntry(models.Model):
     text_norm = models.TextField(blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["tx", "ty"], name="search_entry_cell")]
+        indexes = [
+            models.Index(fields=["tx", "ty"], name="search_entry_cell"),
+            # Covers the map's viewport aggregation (bbox on glat/glon, cells from tx/ty).
+            models.Index(fields=["glat", "glon", "tx", "ty"], name="search_entry_geo"),
+            # First page of a search without text: the best scores first.
+            models.Index(fields=["score"], name="search_entry_score"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -178,7 +178,24 @@ def territory_communes(territoire: str) -> tuple[str, list]:
 
 def locate(autour: str) -> tuple[str, str, float, float] | None:
     """(name, code, lat, lon) of a commune from a code, a postal code, a name or an address
-    whose postal code or commune name we know (no external geocoder)."""
+    whose postal code or commune name we know (no external geocoder). Cached one hour."""
+    from django.core.cache import cache
+
+    key = "directory_search:locate:" + fold_key(autour)
+    found = cache.get(key, "missing")
+    if found == "missing":
+        found = _locate(autour)
+        cache.set(key, found, 3600)
+    return tuple(found) if found else None
+
+
+def fold_key(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha1(text.strip().lower().encode()).hexdigest()
+
+
+def _locate(autour: str) -> tuple[str, str, float, float] | None:
     import re
 
     from essor.territories.models import Commune
@@ -325,57 +342,163 @@ def territory_labels(key: str, codes: list[str]) -> dict[str, str]:
     return {code: name for code, name in rows}
 
 
+# Facets counted together from one GROUP BY over their combined values (a few thousand groups):
+# (key, column, kind) with kind "value", "bool" or "bits".
+GROUPED = [
+    ("famille", "family", "value"),
+    ("categorie", "legal_category_2", "value"),
+    ("secteur", "sector", "value"),
+    ("taille", "size_band", "value"),
+    ("employeur", "employer", "bool"),
+    ("qpv", "in_qpv", "bool"),
+    ("etat", "is_open", "bool"),
+    ("theme", "themes", "bits"),
+    ("label", "labels", "bits"),
+]
+BOOL_KEYS = {"employeur": ("oui", "non"), "qpv": ("oui", "non"), "etat": ("ouvert", "ferme")}
+CLEARED = {
+    "famille": (), "categorie": (), "secteur": (), "taille": (), "employeur": None,
+    "qpv": None, "etat": None, "theme": (), "label": (),
+}  # fmt: skip
+
+
+def _selection_test(params: SearchParams, key: str, kind: str):
+    """A predicate on a group's value for the selection of facet `key` (None: no selection)."""
+    selected = getattr(params, key)
+    if kind == "bool":
+        if selected is None:
+            return None
+        return lambda value: value is not None and bool(value) == selected
+    if not selected:
+        return None
+    if kind == "bits":
+        order = fx.THEMES if key == "theme" else fx.LABELS
+        mask = sum(1 << order.index(v) for v in selected)
+        return lambda value: bool((value or 0) & mask)
+    chosen = set(selected)
+    return lambda value: value in chosen
+
+
+def query_groups(base: SearchParams, text, center) -> list[tuple]:
+    where, args = filter_sql(base, text, center)
+    columns = ", ".join(f"e.{column}" for _, column, _ in GROUPED)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns}, COUNT(*) FROM {TABLE} e WHERE {where} GROUP BY {columns}", args
+        )
+        return cursor.fetchall()
+
+
+_GROUPS_CACHE: dict[int, list[tuple]] = {}
+
+
+def unfiltered_groups() -> list[tuple]:
+    """The GROUP BY of the whole index, kept in the index state (computed once per version)
+    and in this process's memory."""
+    state = SearchIndexState.objects.order_by("pk").only("version").first()
+    version = state.version if state else -1
+    if version not in _GROUPS_CACHE:
+        cached = cached_unfiltered(with_groups=True)
+        if cached:
+            groups = [tuple(g) for g in cached[2]]
+        else:
+            groups = query_groups(SearchParams(), None, None)
+        _GROUPS_CACHE.clear()
+        _GROUPS_CACHE[version] = groups
+    return _GROUPS_CACHE[version]
+
+
+def grouped_counts(
+    params: SearchParams, text, center, groups: list[tuple] | None = None
+) -> tuple[dict[str, dict], int]:
+    """Disjunctive counts of the GROUPED facets and the total of the filtered set, from one
+    query: the SQL keeps the text, territory and distance filters; the facet selections are
+    applied in Python, each facet's counts ignoring its own selection."""
+    base = replace(params, **CLEARED)
+    if groups is not None:
+        pass
+    elif text is None and center is None and is_unfiltered(base):
+        groups = unfiltered_groups()  # facet filters only: the precomputed groups
+    else:
+        groups = query_groups(base, text, center)
+    tests = [_selection_test(params, key, kind) for key, _, kind in GROUPED]
+    counts: dict[str, dict] = {key: {} for key, _, _ in GROUPED}
+    total = 0
+    for group in groups:
+        n = group[-1]
+        failing = [i for i, test in enumerate(tests) if test is not None and not test(group[i])]
+        if len(failing) > 1:
+            continue
+        if not failing:
+            total += n
+        for i, (key, _column, kind) in enumerate(GROUPED):
+            if failing and failing[0] != i:
+                continue
+            value = group[i]
+            bucket = counts[key]
+            if kind == "bits":
+                bit, index = value or 0, 0
+                order = fx.THEMES if key == "theme" else fx.LABELS
+                while bit:
+                    if bit & 1:
+                        name = order[index]
+                        bucket[name] = bucket.get(name, 0) + n
+                    bit >>= 1
+                    index += 1
+            elif kind == "bool":
+                if value is not None:
+                    name = BOOL_KEYS[key][0 if value else 1]
+                    bucket[name] = bucket.get(name, 0) + n
+            elif value:
+                bucket[value] = bucket.get(value, 0) + n
+    return counts, total
+
+
 def compute_facets(
     params: SearchParams, text: TextQuery | None, center: Center | None
 ) -> list[Facet]:
+    return compute_facets_and_total(params, text, center)[0]
+
+
+def compute_facets_and_total(
+    params: SearchParams,
+    text: TextQuery | None,
+    center: Center | None,
+    groups: list[tuple] | None = None,
+) -> tuple[list[Facet], int]:
+    grouped, total = grouped_counts(params, text, center, groups)
     facets = []
-    with connection.cursor() as cursor:
-        for key, legend, column, labels in facet_specs(params):
+    for key, legend, column, labels in facet_specs(params):
+        selected = getattr(params, key)
+        if key in grouped:
+            counts = grouped[key]
+        else:  # the territory level shown: its own GROUP BY
             where, args = filter_sql(params, text, center, exclude=key)
-            selected = getattr(params, key)
-            counts: dict[str, int] = {}
-            if key in ("theme", "label"):
-                order = fx.THEMES if key == "theme" else fx.LABELS
-                sums = ", ".join(
-                    f"SUM(CASE WHEN (e.{column} & {1 << i}) <> 0 THEN 1 ELSE 0 END)"
-                    for i in range(len(order))
-                )
-                cursor.execute(f"SELECT {sums} FROM {TABLE} e WHERE {where}", args)
-                row = cursor.fetchone()
-                counts = {value: int(n or 0) for value, n in zip(order, row, strict=True)}
-                selected_values = set(selected)
-            else:
+            with connection.cursor() as cursor:
                 cursor.execute(
                     f"SELECT e.{column}, COUNT(*) FROM {TABLE} e WHERE {where} GROUP BY e.{column}",
                     args,
                 )
-                raw = cursor.fetchall()
-                if key in ("employeur", "qpv", "etat"):
-                    names = list(labels)  # [true label key, false label key]
-                    for value, n in raw:
-                        if value is not None:
-                            counts[names[0] if value else names[1]] = n
-                    selected_values = (
-                        set() if selected is None else {names[0] if selected else names[1]}
-                    )
-                else:
-                    counts = {value: n for value, n in raw if value}
-                    selected_values = set(selected)
-            if labels is None:
-                top = sorted(counts.items(), key=lambda kv: -kv[1])[:TERRITORY_LIMIT]
-                keep = {code for code, _ in top} | selected_values
-                counts = {code: n for code, n in counts.items() if code in keep}
-                labels = territory_labels(key, list(counts))
-                ordered = sorted(counts, key=lambda c: labels.get(c, c))
-            else:
-                ordered = [v for v in labels if v in counts or v in selected_values]
-                ordered += sorted(v for v in counts if v not in labels)
-            values = [
-                FacetValue(v, labels.get(v, v), counts.get(v, 0), v in selected_values)
-                for v in ordered
-            ]
-            facets.append(Facet(key, legend, values))
-    return facets
+                counts = {value: n for value, n in cursor.fetchall() if value}
+        if key in BOOL_KEYS:
+            names = BOOL_KEYS[key]
+            selected_values = set() if selected is None else {names[0] if selected else names[1]}
+        else:
+            selected_values = set(selected)
+        if labels is None:
+            top = sorted(counts.items(), key=lambda kv: -kv[1])[:TERRITORY_LIMIT]
+            keep = {code for code, _ in top} | selected_values
+            counts = {code: n for code, n in counts.items() if code in keep}
+            labels = territory_labels(key, list(counts))
+            ordered = sorted(counts, key=lambda c: labels.get(c, c))
+        else:
+            ordered = [v for v in labels if v in counts or v in selected_values]
+            ordered += sorted(v for v in counts if v not in labels)
+        values = [
+            FacetValue(v, labels.get(v, v), counts.get(v, 0), v in selected_values) for v in ordered
+        ]
+        facets.append(Facet(key, legend, values))
+    return facets, total
 
 
 def facets_to_json(facets: list[Facet]) -> list[dict]:
@@ -396,8 +519,10 @@ def facets_from_json(data: list[dict]) -> list[Facet]:
     ]
 
 
-def unfiltered_facets() -> list[dict]:
-    return facets_to_json(compute_facets(SearchParams(), None, None))
+def unfiltered_facets() -> dict:
+    groups = query_groups(SearchParams(), None, None)
+    facets, total = compute_facets_and_total(SearchParams(), None, None, groups)
+    return {"total": total, "facets": facets_to_json(facets), "groups": groups}
 
 
 def is_unfiltered(params: SearchParams) -> bool:
@@ -430,9 +555,14 @@ def resolve(params: SearchParams, prefix: bool = True):
 def search(params: SearchParams, with_facets: bool = True, page_size: int = PAGE_SIZE):
     text, center, messages = resolve(params)
     where, args = filter_sql(params, text, center)
+    facets, total = [], None
+    if with_facets:
+        cached = cached_unfiltered() if is_unfiltered(params) and text is None else None
+        facets, total = cached or compute_facets_and_total(params, text, center)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM {TABLE} e WHERE {where}", args)
-        total = cursor.fetchone()[0]
+        if total is None:
+            cursor.execute(f"SELECT COUNT(*) FROM {TABLE} e WHERE {where}", args)
+            total = cursor.fetchone()[0]
         pages = max(1, math.ceil(total / page_size))
         page = min(params.page, pages)
         order, order_args = "e.score DESC, e.id", []
@@ -445,22 +575,20 @@ def search(params: SearchParams, with_facets: bool = True, page_size: int = PAGE
             [*args, *order_args, page_size, (page - 1) * page_size],
         )
         rows = [row_dict(r) for r in cursor.fetchall()]
-    facets = []
-    if with_facets:
-        facets = cached_unfiltered() if is_unfiltered(params) and text is None else None
-        if not facets:
-            facets = compute_facets(params, text, center)
     return SearchResult(total, rows, facets, page, pages, text, center, messages)
 
 
-def cached_unfiltered() -> list[Facet] | None:
+def cached_unfiltered(with_groups: bool = False):
+    """(facets, total[, groups]) of the unfiltered search, computed once per index version."""
     state = SearchIndexState.objects.order_by("pk").only("facets").first()
     if state is None:
         return None
-    if not state.facets:
+    if not state.facets or "groups" not in state.facets:
         state.facets = unfiltered_facets()
         SearchIndexState.objects.filter(pk=state.pk).update(facets=state.facets)
-    return facets_from_json(state.facets)
+    data = state.facets
+    facets = facets_from_json(data["facets"])
+    return (facets, data["total"], data["groups"]) if with_groups else (facets, data["total"])
 
 
 def row_dict(row: tuple) -> dict:

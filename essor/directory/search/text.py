@@ -11,6 +11,7 @@ to 5 letters, 2 beyond).
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _ACRONYM = re.compile(r"\b(?:[A-Za-z]\.){2,}")
 _ELISION = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)['’`´]", re.I)
@@ -24,10 +25,13 @@ def fold(value: str) -> str:
     """Accents and case folded, punctuation as spaces, elisions and acronym dots removed."""
     value = _ACRONYM.sub(lambda m: m.group(0).replace(".", ""), value or "")
     value = _ELISION.sub(" ", value)
-    decomposed = unicodedata.normalize("NFKD", value)
-    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    ascii_only = ascii_only.replace("œ", "oe").replace("æ", "ae").replace("ß", "ss")
-    return _NON_WORD.sub(" ", ascii_only).strip()
+    if not value.isascii():
+        value = value.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
+        value = value.replace("ß", "ss")
+        # Accents are combining marks after NFKD; the ASCII encoding drops them (and any other
+        # non-Latin character, which the search cannot type anyway).
+        value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
+    return _NON_WORD.sub(" ", value.lower()).strip()
 
 
 def singular(token: str) -> str:
@@ -56,6 +60,12 @@ def tokens(value: str, keep_stop_words: bool = False) -> list[str]:
 
 def normalise(value: str) -> str:
     return " ".join(tokens(value))
+
+
+@lru_cache(maxsize=100_000)
+def normalise_cached(value: str) -> str:
+    """`normalise` for the values repeated across rows (commune names, NAF labels…)."""
+    return normalise(value)
 
 
 def max_typos(token: str) -> int:

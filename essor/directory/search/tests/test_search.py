@@ -210,6 +210,26 @@ def test_facets_are_disjunctive_and_filter(directory):
     assert sum(filtered.values()) == run("q=epicerie&theme=alimentation_durable").total
 
 
+def test_facet_only_filters_use_the_precomputed_groups(directory):
+    result = run("famille=association&famille=cooperative&taille=1&etat=ouvert")
+    assert result.total == independent_counts(
+        {"family__in": ["association", "cooperative"], "size_band": "1", "is_open": True}
+    )
+    assert facet(result, "taille")["2"] == independent_counts(
+        {"family__in": ["association", "cooperative"], "size_band": "2", "is_open": True}
+    )
+    assert facet(result, "famille")["cooperative"] == independent_counts(
+        {"family": "cooperative", "size_band": "1", "is_open": True}
+    )
+    assert [r["name"] for r in result.rows] == list(
+        SearchEntry.objects.filter(
+            family__in=["association", "cooperative"], size_band="1", is_open=True
+        )
+        .order_by("-score", "id")
+        .values_list("name", flat=True)
+    )
+
+
 def test_unfiltered_facets_are_precomputed(directory, django_assert_max_num_queries):
     with django_assert_max_num_queries(3):
         run("")

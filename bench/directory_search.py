@@ -1,0 +1,495 @@
+"""Directory search benchmark (issue 4): on a synthetic national import, server time of the search
+(with facets) against a naive `LIKE '%…%'` search on the same rows, map answers against sending
+every point, and 50 concurrent users on the search page served by waitress.
+
+    .venv/bin/python bench/directory_search.py [--establishments 1500000]
+        [--databases sqlite,postgresql] [--users 50] [--seconds 30] [--out docs/performance.md]
+
+`--establishments` is the number of ESS establishments wanted; the synthetic stock has about
+15 % of them, so 1.5 M ESS establishments = a 10 M-establishment national stock (cached in
+var/bench/data/csv-<size>-s<seed>/, shared with bench/run.py). Each database is prepared and
+measured in a child process (migrate, referential, import, `essor directory reindex`), reused
+when it already holds the same import: SQLite in var/bench/directory/<size>.sqlite3, PostgreSQL
+in the database `bench_dirsearch_<size>` of `--pg` (default postgres://postgres@127.0.0.1:5432).
+
+Results accumulate in var/bench/directory/results.json; the « Annuaire » section of
+docs/performance.md (between its markers) is rewritten from them.
+"""
+
+import argparse
+import datetime as dt
+import http.client
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "var" / "bench" / "directory"
+ESS_SHARE = 0.15
+START = "<!-- annuaire:start (written by bench/directory_search.py) -->"
+END = "<!-- annuaire:end -->"
+
+# (label, query string): a word, a prefix, a typo, with/without facets, territory filters.
+QUERIES = [
+    ("mot « association »", "q=association"),
+    ("mot rare « ressourcerie »", "q=ressourcerie"),
+    ("préfixe « coop »", "q=coop"),
+    ("faute « asociation »", "q=asociation"),
+    ("deux mots « club sport »", "q=club+sport"),
+    ("sans texte, sans filtre", ""),
+    ("filtres famille + taille", "famille=cooperative&taille=1"),
+    ("département 44", "departement=44"),
+    ("mot + EPCI", "q=association&epci=244400404"),
+    ("mot + thème + employeur", "q=solidaire&theme=alimentation_durable&employeur=oui"),
+    ("autour de Nantes 10 km", "autour=44000&rayon=10"),
+    ("commune + mot", "q=culture&commune=44109"),
+]
+VIEWPORTS = [
+    ("France z5", (-5.5, 41.2, 9.8, 51.2), 5),
+    ("région z8 (Pays de la Loire)", (-2.6, 46.2, 0.95, 48.6), 8),
+    ("ville z12 (Nantes)", (-1.64, 47.17, -1.48, 47.26), 12),
+    ("rue z16 (Nantes centre)", (-1.561, 47.211, -1.551, 47.216), 16),
+]
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--establishments", type=int, default=1_500_000,
+                        help="établissements ESS visés (≈ 15 %% du stock synthétique)")  # fmt: skip
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=30, help="durée de l'essai de charge")
+    parser.add_argument("--repeat", type=int, default=15, help="mesures par requête")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--stock", help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+
+
+def ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
+
+
+# --- parent ----------------------------------------------------------------------------------
+
+
+def stock_dir(total: int, seed: int) -> Path:
+    return ROOT / "var" / "bench" / "data" / f"csv-{total}-s{seed}"
+
+
+def ensure_stock(total: int, seed: int) -> Path:
+    out = stock_dir(total, seed)
+    if (out / "StockEtablissement_utf8.csv").exists() and (out / "synthetic.json").exists():
+        return out
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{WORK / 'synth.sqlite3'}")
+    WORK.mkdir(parents=True, exist_ok=True)
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "-v0", "--skip-checks"], env=env, check=True)
+    subprocess.run([*manage, "load_referentials", "--skip-checks"], env=env, check=True,
+                   stdout=subprocess.DEVNULL)  # fmt: skip
+    subprocess.run(
+        [*manage, "synth_sirene", "--perimeter", "FR", "--establishments", str(total), "--seed",
+         str(seed), "--out", str(out), "--no-progress", "--skip-checks"],
+        env=env, check=True,
+    )  # fmt: skip
+    return out
+
+
+def database_url(kind: str, size: int, pg: str) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{WORK / f'{size}.sqlite3'}"
+    return f"{pg.rstrip('/')}/bench_dirsearch_{size}"
+
+
+def ensure_pg_database(url: str) -> None:
+    import psycopg
+
+    base, _, name = url.rpartition("/")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def run_child(kind: str, options, stock: Path) -> dict:
+    url = database_url(kind, options.establishments, options.pg)
+    if kind == "postgresql":
+        ensure_pg_database(url)
+    env = dict(os.environ, DATABASE_URL=url, PYTHONWARNINGS="ignore", ESSOR_DEBUG="false",
+               ESSOR_SECRET_KEY="bench-directory-search-not-secret",
+               ESSOR_SIRENE_WORK_DIR=str(WORK / "sirene-work"))  # fmt: skip
+    args = [sys.executable, __file__, "--child", kind, "--stock", str(stock),
+            "--establishments", str(options.establishments), "--users", str(options.users),
+            "--seconds", str(options.seconds), "--repeat", str(options.repeat)]  # fmt: skip
+    done = subprocess.run(args, env=env, stdout=subprocess.PIPE, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"{kind}: le processus enfant a échoué ({done.returncode})")
+    line = next(x for x in done.stdout.splitlines() if x.startswith("BENCH-RESULT "))
+    return json.loads(line.removeprefix("BENCH-RESULT "))
+
+
+def machine() -> dict:
+    cpu = next(
+        (x.split(":", 1)[1].strip() for x in Path("/proc/cpuinfo").read_text().splitlines()
+         if x.startswith("model name")), "?",
+    )  # fmt: skip
+    mem = next(int(x.split()[1]) for x in Path("/proc/meminfo").read_text().splitlines()
+               if x.startswith("MemTotal"))  # fmt: skip
+    return {"cpu": cpu, "nproc": os.cpu_count(), "ram_gb": round(mem / 1024 / 1024, 1),
+            "python": platform.python_version()}  # fmt: skip
+
+
+def main(argv=None) -> int:
+    options = parse_args(argv)
+    if options.child:
+        return child(options)
+    WORK.mkdir(parents=True, exist_ok=True)
+    total = int(round(options.establishments / ESS_SHARE, -3))
+    started = time.perf_counter()
+    stock = ensure_stock(total, options.seed)
+    print(f"stock={stock} s={time.perf_counter() - started:.0f}", flush=True)
+    store_path = WORK / "results.json"
+    store = json.loads(store_path.read_text()) if store_path.exists() else {"runs": {}}
+    for kind in options.databases.split(","):
+        result = run_child(kind, options, stock)
+        result.update(
+            machine=machine(),
+            date=dt.datetime.now(dt.UTC).isoformat(timespec="minutes"),
+            loadavg=list(os.getloadavg()),
+            stock_establishments=total,
+            command=" ".join(["bench/directory_search.py", *(argv or sys.argv[1:])]),
+        )
+        store["runs"][f"{options.establishments}|{kind}"] = result
+        store_path.write_text(json.dumps(store, indent=1))
+        print(json.dumps({k: result[k] for k in ("database", "entries", "index_s")}), flush=True)
+    write_doc(Path(options.out), store)
+    return 0
+
+
+# --- child: one database -------------------------------------------------------------------------
+
+
+def child(options) -> int:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "essor.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from essor.directory.search.models import SearchEntry, SearchIndexState
+    from essor.sirene.models import ImportRun
+    from essor.territories.models import Commune
+
+    kind = connection.vendor
+    call_command("migrate", verbosity=0, skip_checks=True)
+    prepared = {}
+    if not Commune.objects.exists():
+        t = time.perf_counter()
+        call_command("load_referentials", stdout=open(os.devnull, "w"), skip_checks=True)
+        prepared["referential_s"] = round(time.perf_counter() - t, 1)
+    stock = Path(options.stock)
+    current = ImportRun.objects.filter(is_current=True).first()
+    source = str(stock / "StockEtablissement_utf8.csv")
+    if current is None or not any(s.get("path") == source for s in current.sources):
+        t = time.perf_counter()
+        from essor.sirene.pipeline.run import run_import
+
+        run_import(str(stock / "StockUniteLegale_utf8.csv"), source, force=True, progress=False)
+        prepared["import_s"] = round(time.perf_counter() - t, 1)
+    t = time.perf_counter()
+    call_command("reindex_directory", stdout=sys.stderr, skip_checks=True)
+    index_s = round(time.perf_counter() - t, 1)
+    entries = SearchEntry.objects.count()
+    state = SearchIndexState.objects.first()
+    result = {
+        "database": kind,
+        "entries": entries,
+        "index_s": index_s,
+        "index_state_s": state.seconds if state else None,
+        **prepared,
+        "search": measure_search(options.repeat),
+        "map": measure_map(options.repeat),
+        "load": measure_load(options.users, options.seconds),
+    }
+    print("BENCH-RESULT " + json.dumps(result), flush=True)
+    return 0
+
+
+def naive(query: str) -> int:
+    """The same page without the index: LIKE '%word%' on name, enseigne and commune (ILIKE on
+    PostgreSQL), count, first page by score, the same facet GROUP BYs."""
+    from django.db import connection
+
+    from essor.directory.search.query import TABLE
+
+    words = [w for w in query.split() if w]
+    like = "ILIKE" if connection.vendor == "postgresql" else "LIKE"
+    where, args = ["1 = 1"], []
+    for word in words:
+        where.append(f"(e.name {like} %s OR e.enseigne {like} %s OR e.commune_name {like} %s)")
+        args += [f"%{word}%"] * 3
+    clause = " AND ".join(where)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {TABLE} e WHERE {clause}", args)
+        total = cursor.fetchone()[0]
+        cursor.execute(
+            f"SELECT id, name FROM {TABLE} e WHERE {clause} ORDER BY score DESC LIMIT 20", args
+        )
+        cursor.fetchall()
+        for column in ("family", "legal_category_2", "sector", "size_band", "employer",
+                       "region_code", "in_qpv", "is_open"):  # fmt: skip
+            cursor.execute(
+                f"SELECT {column}, COUNT(*) FROM {TABLE} e WHERE {clause} GROUP BY {column}",
+                args,
+            )
+            cursor.fetchall()
+    return total
+
+
+def measure_search(repeat: int) -> list[dict]:
+    from django.http import QueryDict
+
+    from essor.directory.search.params import parse
+    from essor.directory.search.query import search
+
+    rows = []
+    for label, query in QUERIES:
+        params = parse(QueryDict(query))
+        times, total = [], 0
+        for _ in range(repeat):
+            t = time.perf_counter()
+            total = search(params).total
+            times.append(time.perf_counter() - t)
+        row = {"label": label, "query": query, "total": total, "p95_ms": ms(p95(times)),
+               "median_ms": ms(statistics.median(times))}  # fmt: skip
+        if query.startswith("q=") and "&" not in query:  # text only: compare with LIKE
+            naive_times = []
+            for _ in range(max(3, repeat // 3)):
+                t = time.perf_counter()
+                row["naive_total"] = naive(params.q)
+                naive_times.append(time.perf_counter() - t)
+            row["naive_p95_ms"] = ms(p95(naive_times))
+        rows.append(row)
+        print(json.dumps(row), file=sys.stderr, flush=True)
+    return rows
+
+
+def measure_map(repeat: int) -> list[dict]:
+    from django.db import connection
+    from django.test import Client
+
+    from essor.directory.search.query import TABLE
+
+    client = Client()
+    rows = []
+    for label, (west, south, east, north), zoom in VIEWPORTS:
+        url = "/annuaire/carte.json?" + urlencode(
+            {"bbox": f"{west},{south},{east},{north}", "zoom": zoom}
+        )
+        times, size, cells, points = [], 0, 0, 0
+        for _ in range(repeat):
+            t = time.perf_counter()
+            response = client.get(url)
+            times.append(time.perf_counter() - t)
+            size = len(response.content)
+        data = json.loads(response.content)
+        cells, points = len(data["cells"]), len(data["points"])
+        all_times = []
+        for _ in range(max(3, repeat // 3)):
+            t = time.perf_counter()
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT id, name, actor_slug, glat, glon FROM {TABLE} e WHERE "
+                    "e.glat BETWEEN %s AND %s AND e.glon BETWEEN %s AND %s",
+                    [south, north, west, east],
+                )
+                body = json.dumps(
+                    [
+                        {"id": i, "name": n, "slug": s, "lat": round(a, 5), "lon": round(o, 5)}
+                        for i, n, s, a, o in cursor.fetchall()
+                    ]  # fmt: skip
+                )
+            all_times.append(time.perf_counter() - t)
+        rows.append({
+            "label": label, "zoom": zoom, "total": data["total"], "cells": cells,
+            "points": points, "p95_ms": ms(p95(times)), "bytes": size,
+            "all_points_p95_ms": ms(p95(all_times)), "all_points_bytes": len(body),
+        })  # fmt: skip
+        print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
+    return rows
+
+
+def measure_load(users: int, seconds: int) -> dict:
+    """`essor serve` (waitress) in a child process, `users` threads requesting the search page
+    with a random query of QUERIES (full HTML page) for `seconds`."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, str(ROOT / "manage.py"), "serve", "--port", str(port), "--skip-checks"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                conn.request("GET", "/annuaire/")
+                conn.getresponse().read()
+                break
+            except OSError:
+                time.sleep(0.3)
+        latencies: list[float] = []
+        errors: list[str] = []
+        lock = threading.Lock()
+        stop = time.perf_counter() + seconds
+
+        def user(seed: int) -> None:
+            rng = random.Random(seed)
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            while time.perf_counter() < stop:
+                query = rng.choice(QUERIES)[1]
+                t = time.perf_counter()
+                try:
+                    conn.request("GET", "/annuaire/?" + query)
+                    response = conn.getresponse()
+                    response.read()
+                    ok = response.status == 200
+                except (OSError, http.client.HTTPException) as exc:
+                    ok = False
+                    conn.close()
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                    response = exc
+                elapsed = time.perf_counter() - t
+                with lock:
+                    latencies.append(elapsed)
+                    if not ok:
+                        errors.append(str(getattr(response, "status", response))[:80])
+                time.sleep(rng.uniform(0.5, 1.5))  # a user reads the page before the next
+
+        threads = [threading.Thread(target=user, args=(i,)) for i in range(users)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return {
+        "users": users,
+        "seconds": seconds,
+        "requests": len(latencies),
+        "errors": len(errors),
+        "error_samples": sorted(set(errors))[:5],
+        "p95_ms": ms(p95(latencies)) if latencies else None,
+        "median_ms": ms(statistics.median(latencies)) if latencies else None,
+    }
+
+
+# --- report ----------------------------------------------------------------------------------
+
+# Hand-written after reading the tables (kept here so that a re-run keeps them).
+FINDINGS = """
+"""
+
+
+def render(store: dict) -> str:
+    lines = [START, "", "## Annuaire : recherche, facettes et carte", ""]
+    lines += [
+        "What is measured (`bench/directory_search.py`): server time of `search(params)` (count, "
+        "first page, every facet count) for realistic queries, against a naive search "
+        "(`LIKE '%mot%'` / `ILIKE` on name, enseigne and commune, count, first page, the same "
+        "facet GROUP BYs) on the same rows in the same run; the map's JSON "
+        "(`/annuaire/carte.json`, through the Django test client) against sending every point "
+        "of the viewport; 50 users (threads with `http.client`, a 0.5–1.5 s pause between "
+        "pages) on the full search page served by `essor serve` (waitress, 8 threads). "
+        "Targets: search p95 ≤ 50 ms on PostgreSQL, ≤ 150 ms on SQLite; map ≤ 100 ms p95 and "
+        "≤ 300 KB; 50 users p95 ≤ 300 ms without error.",
+        "",
+    ]
+    for key in sorted(store["runs"], key=lambda k: (int(k.split("|")[0]), k)):
+        run = store["runs"][key]
+        m = run["machine"]
+        lines += [
+            f"### {run['entries']:,} entries, {run['database']} ({run['date']})".replace(",", " "),
+            "",
+            f"Machine: {m['cpu']}, {m['nproc']} cores, {m['ram_gb']} GB, Python {m['python']}; "
+            f"load average at the end {run['loadavg'][0]:.1f} (machine shared with other work). "
+            f"Stock: {run['stock_establishments']:,} synthetic establishments. "
+            f"Command: `.venv/bin/python {run['command']}`.".replace(",", " ").replace("  ", " "),
+            "",
+            f"Index build (`essor directory reindex`): **{run['index_s']} s** for "
+            f"{run['entries']:,} entries".replace(",", " ")
+            + (f"; import {run['import_s']} s" if run.get("import_s") else "")
+            + ".",
+            "",
+            "| Query | Results | p95 (ms) | median (ms) | naive p95 (ms) | naive / essor |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
+        for row in run["search"]:
+            naive_p95 = row.get("naive_p95_ms")
+            ratio = f"{naive_p95 / row['p95_ms']:.1f} ×" if naive_p95 else "—"
+            lines.append(
+                f"| {row['label']} | {row['total']} | {row['p95_ms']} | {row['median_ms']} | "
+                f"{naive_p95 if naive_p95 else '—'} | {ratio} |"
+            )
+        lines += [
+            "",
+            "| Map viewport | Results | cells / points | p95 (ms) | size (KB) | "
+            "all points: p95 (ms) | all points: size (KB) | size ratio |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for row in run["map"]:
+            ratio = row["all_points_bytes"] / max(row["bytes"], 1)
+            lines.append(
+                f"| {row['label']} | {row['total']} | {row['cells']} / {row['points']} | "
+                f"{row['p95_ms']} | {row['bytes'] / 1024:.1f} | {row['all_points_p95_ms']} | "
+                f"{row['all_points_bytes'] / 1024:.1f} | {ratio:.0f} × |"
+            )
+        load = run["load"]
+        lines += [
+            "",
+            f"{load['users']} users for {load['seconds']} s: {load['requests']} pages, "
+            f"p95 **{load['p95_ms']} ms**, median {load['median_ms']} ms, "
+            f"**{load['errors']} errors**"
+            + (f" ({', '.join(load['error_samples'])})" if load["errors"] else "")
+            + ".",
+            "",
+        ]
+    lines += [FINDINGS.strip(), ""]
+    lines.append(END)
+    return "\n".join(lines) + "\n"
+
+
+def write_doc(path: Path, store: dict) -> None:
+    text = path.read_text() if path.exists() else ""
+    section = render(store)
+    if START in text and END in text:
+        before = text.split(START)[0]
+        after = text.split(END, 1)[1]
+        text = before + section + after.lstrip("\n")
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.write_text(text)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
