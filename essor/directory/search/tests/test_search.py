@@ -314,3 +314,15 @@ def test_bad_values_are_reported_and_dropped():
     assert params.famille == () and params.departement == () and params.page == 1
     assert params.bbox is None and params.employeur is None
     assert len(params.errors) == 5
+
+
+def test_actor_events_reindex(directory):
+    from essor.directory.events import actor_changed, actor_removed
+
+    actor = Actor.objects.get(slug="collectif-jardins")
+    actor.name = "Jardins du Seil"
+    actor.save()
+    actor_changed(actor)
+    assert names(run("q=seil")) == ["Jardins du Seil"]
+    actor_removed(actor)
+    assert run("q=seil").total == 0
