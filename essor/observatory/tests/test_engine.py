@@ -8,6 +8,7 @@ from essor.observatory.direct import build_portrait_direct
 from essor.observatory.models import IndicatorSet
 from essor.observatory.read import get_portrait
 from essor.observatory.territory import get_territory
+from essor.observatory.tests.expected import expected, observed
 from essor.observatory.tests.synthetic import synthetic  # noqa: F401
 from essor.sirene.models import Establishment
 from essor.territories.models import Commune, Perimeter
@@ -60,3 +61,64 @@ def test_pre_aggregated_portraits_equal_the_direct_ones(synthetic, perimeter):  
         read = comparable(get_portrait(territory, perimeter))
         assert read == direct, (kind, code)
         assert direct["headline"].establishments > 0, (kind, code)
+
+
+@pytest.mark.parametrize("perimeter", ["statistique", "loi2014"])
+def test_france_equals_an_independent_count_of_the_synthetic_files(synthetic, perimeter):  # noqa: F811
+    portrait = get_portrait(get_territory("france", "FR"), perimeter)
+    assert observed(portrait) == expected(synthetic.ul, synthetic.etab, perimeter)
+
+
+def _sum(rows, column="etablissements"):
+    return sum(r[column] for r in rows)
+
+
+def test_breakdowns_sum_to_the_total(synthetic):  # noqa: F811
+    for kind, code in [("france", "FR"), ("departement", "69"), ("commune", "31555")]:
+        portrait = get_portrait(get_territory(kind, code), "loi2014")
+        total = portrait.headline.establishments
+        for slug in ["familles", "categories_juridiques", "secteurs_ess", "sections_naf",
+                     "divisions_naf", "tranches_effectif", "annees_effectif"]:  # fmt: skip
+            assert _sum(portrait.table(slug).rows) == total, (kind, slug)
+        employees = sum(r["salaries_estimes"] for r in portrait.table("familles").rows)
+        assert employees == pytest.approx(portrait.headline.estimated_employees)
+
+
+def test_sub_territories_sum_to_their_territory(synthetic):  # noqa: F811
+    # Communes to their EPCI, arrondissements to Lyon.
+    for kind, code in [("epci", Commune.objects.get(code="31555").epci_id), ("commune", "69123")]:
+        portrait = get_portrait(get_territory(kind, code), "statistique")
+        rows = portrait.table("sous_territoires").rows
+        assert len(rows) > 1
+        assert _sum(rows) == portrait.headline.establishments
+        assert _sum(rows, "salaries_estimes") == pytest.approx(
+            portrait.headline.estimated_employees
+        )
+    # EPCI to a département they cover exactly (every commune in an EPCI of that département
+    # only); régions to France (every synthetic establishment is in a known commune).
+    covered = 0
+    for dep in ("31", "69"):
+        communes = Commune.objects.filter(departement_id=dep, kind="COM")
+        epcis = set(communes.values_list("epci_id", flat=True))
+        outside = Commune.objects.filter(epci_id__in=epcis).exclude(departement_id=dep)
+        if None in epcis or outside.exists():
+            continue
+        covered += 1
+        portrait = get_portrait(get_territory("departement", dep), "statistique")
+        assert _sum(portrait.table("sous_territoires").rows) == portrait.headline.establishments
+    assert covered
+    france = get_portrait(get_territory("france", "FR"), "statistique")
+    assert not Establishment.objects.filter(commune_code="").exists()
+    assert _sum(france.table("sous_territoires").rows) == france.headline.establishments
+
+
+def test_ess_share_and_qpv_figures(synthetic):  # noqa: F811
+    toulouse = get_portrait(get_territory("commune", "31555"), "statistique")
+    h = toulouse.headline
+    assert 0 < h.share_establishments < 1 and 0 < h.share_employers <= 1
+    assert h.qpv_inside > 0 and h.qpv_near > 0
+    qpv_rows = toulouse.table("qpv").rows
+    assert sum(r["dans_qpv"] for r in qpv_rows) == h.qpv_inside
+    arrondissement = get_portrait(get_territory("commune", "69381"), "statistique")
+    assert arrondissement.headline.all_establishments is None  # aggregates are per commune
+    assert arrondissement.table("part_economie").rows == []
