@@ -95,8 +95,9 @@ def test_comparison_of_the_metropoles_and_comparables(live_server, page, toulous
     page.wait_for_url(re.compile("indicateur=part_etablissements"))
     assert page.locator("th[aria-sort]").inner_text().startswith("Part de l'ESS")
     page.get_by_label("Commune, intercommunalité, département, région ou QPV").fill("blagnac")
-    page.get_by_role("button", name="Chercher").click()
-    page.get_by_role("link", name=re.compile("Ajouter Blagnac")).click()
+    add = page.get_by_role("link", name=re.compile("Ajouter Blagnac"))
+    add.wait_for()  # live suggestions (htmx); the « Chercher » button does the same without JS
+    add.click()
     assert page.get_by_role("row", name=re.compile("Blagnac")).is_visible()
     assert axe_violations(page) == []
     with page.expect_download() as download:
