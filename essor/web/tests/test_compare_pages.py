@@ -105,6 +105,17 @@ def test_cap_and_unknown_territories_are_explained(client, current_import, monke
     assert "epci:999999999, nimporte" in html
 
 
+def test_a_huge_list_is_cut_without_looking_every_territory_up(
+    client,
+    current_import,
+    django_assert_max_num_queries,  # noqa: F811
+):
+    url = "/comparer/?" + "&".join(f"t=commune:{n:05d}" for n in range(1000))
+    with django_assert_max_num_queries(120):
+        html = client.get(url).content.decode()
+    assert "Une comparaison compte au plus 40 territoires" in html
+
+
 def test_csv_download_of_the_comparison(client, current_import):  # noqa: F811
     response = client.get(PAIR + "&indicateur=etablissements&perimetre=loi2014")
     csv_url = re.search(r'href="(/comparer/comparaison.csv[^"]+)"', response.content.decode())

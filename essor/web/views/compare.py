@@ -67,8 +67,11 @@ def _cell(value, kind: str) -> str:
 
 
 def _lines(state: dict):
-    territories, unknown = comparison.resolve(state["refs"])
+    # Never more than a few references past the cap are looked up (one query each).
+    refs = state["refs"]
+    territories, unknown = comparison.resolve(refs[: comparison.MAX_TERRITORIES + 10])
     dropped = max(0, len(territories) - comparison.MAX_TERRITORIES)
+    dropped += max(0, len(refs) - comparison.MAX_TERRITORIES - 10)
     territories = territories[: comparison.MAX_TERRITORIES]
     lines = comparison.get_headlines(territories, state["perimeter"])
     indicator = comparison.INDICATORS_BY_KEY[state["indicator"]]
