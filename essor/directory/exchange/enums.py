@@ -12,6 +12,7 @@ class BatchKind(models.TextChoices):
 class BatchStatus(models.TextChoices):
     UPLOADED = "uploaded", _("Fichier déposé, correspondance des colonnes à faire")
     PREVIEWED = "previewed", _("Aperçu prêt, en attente de confirmation")
+    CONFIRMING = "confirming", _("Écriture en cours")
     CONFIRMED = "confirmed", _("Confirmé et écrit")
     CANCELLED = "cancelled", _("Abandonné")
     FAILED = "failed", _("Refusé (fichier invalide)")

@@ -61,6 +61,7 @@ class ImportBatch(models.Model):
     created_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmé le"), null=True, blank=True)
     result = models.JSONField(_("résultat de l'écriture"), default=dict, blank=True)
+    applied = models.PositiveIntegerField(_("lignes de l'aperçu déjà traitées"), default=0)
 
     class Meta:
         verbose_name = _("import dans l'annuaire")

@@ -27,6 +27,8 @@ from essor.directory.exchange.importers import common, members
 from essor.directory.exchange.models import ImportBatch, SavedSearch
 
 PREVIEW_ROWS_SHOWN = 500
+# A confirmation writes for about this long per request, then the page offers to continue.
+CONFIRM_BUDGET_SECONDS = 20
 SAMPLE_ROWS = 5
 
 
@@ -163,10 +165,18 @@ def import_preview(request, pk: int):
 def import_confirm(request, pk: int):
     batch = _batch(request, pk)
     try:
-        result = common.apply(batch, request.user)
+        result = common.apply(batch, request.user, budget_seconds=CONFIRM_BUDGET_SECONDS)
     except ValidationError as error:
         _show(request, error)
     else:
+        if not result["done"]:
+            batch.refresh_from_db()
+            messages.info(
+                request,
+                _("Écriture en cours : %(n)s lignes sur %(total)s traitées. Poursuivez l'écriture.")
+                % {"n": batch.applied, "total": len(batch.preview)},
+            )
+            return redirect("directory_exchange:import_preview", batch.pk)
         messages.success(
             request,
             _("Import confirmé : %(c)s acteur(s) créé(s), %(m)s modifié(s), %(s)s ignoré(s).")

@@ -55,16 +55,18 @@ def create_actor(
     source_name: str,
     source_ref: str = "",
     validate: bool,
+    in_sirene: bool | None = None,
 ) -> Actor:
-    """A new actor with `data` (validated by `user` when `validate`, else pending)."""
+    """A new actor with `data` (validated by `user` when `validate`, else pending).
+    `in_sirene`: whether the preview found the SIREN in the current Sirene import (looked up
+    when not given)."""
     author = _author(user, source_name)
     comment = _comment(source, source_name)
-    official = None
-    if siren:
+    if in_sirene is None and siren:
         from essor.directory.official import official_for
 
-        official = official_for(siren)
-    if official is not None:
+        in_sirene = official_for(siren) is not None
+    if siren and in_sirene:
         actor = actions.actor_for_siren(siren, by=author["by"], source=source)
         change_actor(
             actor,

@@ -18,6 +18,7 @@ whose actor changed since the preview.
 """
 
 import re
+import time
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -453,6 +454,7 @@ class Classifier:
         # Values to write.
         if actor is None:
             row["status"] = RowStatus.MATCHED if establishment is not None else RowStatus.NEW
+            row["in_sirene"] = establishment is not None
             values.setdefault("name", row["name"])
             row["values"] = values
             if establishment is not None and not row["siret"]:
@@ -500,78 +502,105 @@ def classify(organisation, candidates, policy: str = ConflictPolicy.KEEP) -> lis
     return [classifier.classify(c) for c in candidates]
 
 
-def apply(batch, user) -> dict:
-    """Writes the batch's preview (exactly its `values`), in one transaction; returns the result
-    counts. A row whose actor changed since the preview is skipped and reported."""
-    try:
-        return _apply(batch, user)
-    except PermissionDenied as error:
-        raise ValidationError(
-            _("Import refusé, rien n'a été écrit : %s") % (str(error) or _("accès refusé"))
-        ) from None
+CHUNK_ROWS = 50
 
 
-def _apply(batch, user) -> dict:
+def apply(batch, user, *, budget_seconds: float | None = None) -> dict:
+    """Writes the batch's preview (exactly its `values`), by chunks of rows, each chunk in one
+    transaction that also moves the batch's `applied` pointer, so an interrupted confirmation
+    resumes where it stopped and never writes a row twice. With `budget_seconds`, stops after
+    the chunk that exceeds it (a web request stays short; the page offers to continue).
+    Returns the result so far, with `done`. A row whose actor changed since the preview is
+    skipped and reported."""
+    started = time.monotonic()
+    while True:
+        try:
+            result = _apply_chunk(batch, user)
+        except PermissionDenied as error:
+            raise ValidationError(
+                _("Import refusé : %s") % (str(error) or _("accès refusé"))
+            ) from None
+        if result["done"]:
+            return result
+        if budget_seconds is not None and time.monotonic() - started > budget_seconds:
+            return result
+
+
+def _apply_chunk(batch, user) -> dict:
+    from essor.accounts import audit
     from essor.directory.exchange.models import ImportBatch
 
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        if batch.status != BatchStatus.PREVIEWED:
+        if batch.status not in (BatchStatus.PREVIEWED, BatchStatus.CONFIRMING):
             raise ValidationError(_("Cet import n'est pas en attente de confirmation."))
-        created, changed, skipped = 0, 0, []
+        result = {"created": 0, "changed": 0, "skipped": [], **batch.result}
         source = batch.source_label
         name = f"n° {batch.pk} « {batch.file_name} »"
-        for row in batch.preview:
-            if row["status"] == RowStatus.REJECTED or not row["values"]:
-                continue
-            if row["actor_id"]:
-                actor = writes.live_actors().filter(pk=row["actor_id"]).first()
-                if actor is None or writes.current_values(actor, row["current"]) != row["current"]:
-                    skipped.append(
-                        {"line": row["line"], "reason": _("Acteur modifié depuis l'aperçu.")}
-                    )
-                    continue
-                version = writes.change_actor(
-                    actor,
-                    data=row["values"],
-                    user=user,
-                    source=source,
-                    source_name=name,
-                    validate=batch.validate,
-                )
-                changed += version is not None
-                continue
-            if row["siren"] and writes.live_actors().filter(siren=row["siren"]).exists():
-                skipped.append(
-                    {"line": row["line"], "reason": _("Acteur créé entre-temps pour ce SIREN.")}
-                )
-                continue
-            writes.create_actor(
-                data=row["values"],
-                siren=row["siren"],
-                siret=row["siret"],
-                user=user,
-                source=source,
-                source_name=name,
-                source_ref=row.get("source_ref", ""),
-                validate=batch.validate,
-            )
-            created += 1
-        result = {"created": created, "changed": changed, "skipped": skipped}
-        batch.status = BatchStatus.CONFIRMED
-        batch.confirmed_at = timezone.now()
+        end = min(len(batch.preview), batch.applied + CHUNK_ROWS)
+        for row in batch.preview[batch.applied : end]:
+            _write_row(row, batch, user, source, name, result)
+        batch.applied = end
+        result["done"] = end >= len(batch.preview)
         batch.result = result
-        batch.save(update_fields=["status", "confirmed_at", "result"])
-        stored = batch.stored_name
-        transaction.on_commit(lambda: files.discard(stored))
-        from essor.accounts import audit
-
-        audit.record(
-            user,
-            "directory.import.confirmed",
-            batch,
-            organisation=batch.organisation,
-            changes={"created": [None, created], "changed": [None, changed]},
-            source=source,
-        )
+        fields = ["applied", "result", "status"]
+        if result["done"]:
+            batch.status = BatchStatus.CONFIRMED
+            batch.confirmed_at = timezone.now()
+            fields.append("confirmed_at")
+            stored = batch.stored_name
+            transaction.on_commit(lambda: files.discard(stored))
+            audit.record(
+                user,
+                "directory.import.confirmed",
+                batch,
+                organisation=batch.organisation,
+                changes={
+                    "created": [None, result["created"]],
+                    "changed": [None, result["changed"]],
+                },
+                source=source,
+            )
+        else:
+            batch.status = BatchStatus.CONFIRMING
+        batch.save(update_fields=fields)
     return result
+
+
+def _write_row(row: dict, batch, user, source: str, name: str, result: dict) -> None:
+    if row["status"] == RowStatus.REJECTED or not row["values"]:
+        return
+    if row["actor_id"]:
+        actor = writes.live_actors().filter(pk=row["actor_id"]).first()
+        if actor is None or writes.current_values(actor, row["current"]) != row["current"]:
+            result["skipped"].append(
+                {"line": row["line"], "reason": _("Acteur modifié depuis l'aperçu.")}
+            )
+            return
+        version = writes.change_actor(
+            actor,
+            data=row["values"],
+            user=user,
+            source=source,
+            source_name=name,
+            validate=batch.validate,
+        )
+        result["changed"] += version is not None
+        return
+    if row["siren"] and writes.live_actors().filter(siren=row["siren"]).exists():
+        result["skipped"].append(
+            {"line": row["line"], "reason": _("Acteur créé entre-temps pour ce SIREN.")}
+        )
+        return
+    writes.create_actor(
+        data=row["values"],
+        siren=row["siren"],
+        siret=row["siret"],
+        in_sirene=row.get("in_sirene"),
+        user=user,
+        source=source,
+        source_name=name,
+        source_ref=row.get("source_ref", ""),
+        validate=batch.validate,
+    )
+    result["created"] += 1

@@ -117,7 +117,7 @@ def test_replace_policy_writes_the_file_value_of_a_conflict(case, people):
 def test_confirm_writes_exactly_the_preview_validated_and_audited(case, people):
     batch = preview_for(people, csv_bytes(case["rows"].values()))
     result = common.apply(batch, people["moderator"])
-    assert result == {"created": 2, "changed": 2, "skipped": []}
+    assert result == {"created": 2, "changed": 2, "skipped": [], "done": True}
     batch.refresh_from_db()
     assert batch.status == BatchStatus.CONFIRMED
     for row in batch.preview:
@@ -338,3 +338,27 @@ def test_stored_upload_is_removed_once_confirmed_or_abandoned(
     other.refresh_from_db()
     assert other.status == BatchStatus.CANCELLED
     assert not (storage_dir() / other.stored_name).exists()
+
+
+def test_a_long_confirmation_goes_by_chunks_and_resumes(client, case, people, monkeypatch):
+    from essor.directory.exchange import views
+
+    monkeypatch.setattr(common, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(views, "CONFIRM_BUDGET_SECONDS", 0)
+    batch = preview_for(people, csv_bytes(case["rows"].values()))
+    client.force_login(people["moderator"])
+    url = reverse("directory_exchange:import_confirm", args=[batch.pk])
+    page = client.post(url, follow=True).content.decode()
+    assert "Écriture en cours" in page and "Poursuivre l" in page
+    batch.refresh_from_db()
+    assert (batch.status, batch.applied) == (BatchStatus.CONFIRMING, 2)
+    # Neither abandoned nor re-previewed once writing has begun.
+    client.post(reverse("directory_exchange:import_cancel", args=[batch.pk]))
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.CONFIRMING
+    for _ in range(5):
+        client.post(url)
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.CONFIRMED and batch.applied == 7
+    assert (batch.result["created"], batch.result["changed"]) == (2, 2)
+    assert Actor.objects.filter(name="La Ressourcerie nouvelle").count() == 1
