@@ -163,6 +163,8 @@ def svg_path(geometry, projection: Projection) -> str:
     # Closing (grow then shrink by one pixel) fills the sliver gaps that unions of simplified
     # communes leave along inner borders; real holes, wider than two pixels, stay.
     pixel = projection.degrees_per_pixel
+    # Simplify first (fewer vertices make the closing fast), then simplify what it added.
+    geometry = shapely.simplify(geometry, pixel * 0.25, preserve_topology=True)
     with np.errstate(invalid="ignore"):  # GEOS warns on some degenerate rings; harmless
         grown = shapely.buffer(geometry, pixel, quad_segs=2)
         closed = shapely.buffer(grown, -pixel, quad_segs=2)
