@@ -62,14 +62,18 @@
         layout.querySelectorAll(".ds-toggle [data-show]").forEach(function (b) {
           b.setAttribute("aria-pressed", b === button ? "true" : "false");
         });
-        if (map) setTimeout(function () { map.invalidateSize(); refresh(); }, 50);
+        if (map) setTimeout(function () {
+          map.invalidateSize();
+          if (!fittedVisible && el.offsetParent !== null) { fittedVisible = true; fitInitial(); }
+          refresh();
+        }, 50);
       });
     });
   }
 
   // --- map -------------------------------------------------------------------------------------
   var el, dataLayer, outlineLayer, communeLayer, markers = {}, highlighted = null, lastCommunes = "";
-  var pendingId = null, requestSeq = 0;
+  var pendingId = null, requestSeq = 0, fitInitial = null, fittedVisible = false, circle = null;
 
   function formQuery(extra) {
     var form = document.getElementById("search-form");
@@ -189,22 +193,26 @@
     if (!el.dataset.tilesUrl) {
       fetch(el.dataset.outlinesUrl + "?niveau=departements").then(function (r) { return r.json(); }).then(function (geo) { outlineLayer.addData(geo); outlineLayer.bringToBack(); });
     }
-    if (el.dataset.bbox) {
-      var b = el.dataset.bbox.split(",").map(Number);
-      map.fitBounds([[b[1], b[0]], [b[3], b[2]]]);
-    } else if (el.dataset.center) {
-      var c = el.dataset.center.split(",").map(Number);
-      var circle = L.circle(c, { radius: Number(el.dataset.radius) * 1000, fill: false, color: "#1d4e89" }).addTo(map);
-      map.fitBounds(circle.getBounds());
-    } else {
-      var items = document.querySelectorAll(".ds-item[data-lat]");
-      if (items.length) {
-        var pts = Array.prototype.map.call(items, function (li) { return [Number(li.dataset.lat), Number(li.dataset.lon)]; });
-        map.fitBounds(L.latLngBounds(pts).pad(0.3), { maxZoom: 12 });
+    fitInitial = function () {
+      if (el.dataset.bbox) {
+        var b = el.dataset.bbox.split(",").map(Number);
+        map.fitBounds([[b[1], b[0]], [b[3], b[2]]]);
+      } else if (el.dataset.center) {
+        var c = el.dataset.center.split(",").map(Number);
+        if (!circle) circle = L.circle(c, { radius: Number(el.dataset.radius) * 1000, fill: false, color: "#1d4e89" }).addTo(map);
+        map.fitBounds(circle.getBounds());
       } else {
-        map.setView([46.6, 2.4], 5);
+        var items = document.querySelectorAll(".ds-item[data-lat]");
+        if (items.length) {
+          var pts = Array.prototype.map.call(items, function (li) { return [Number(li.dataset.lat), Number(li.dataset.lon)]; });
+          map.fitBounds(L.latLngBounds(pts).pad(0.3), { maxZoom: 12 });
+        } else {
+          map.setView([46.6, 2.4], 5);
+        }
       }
-    }
+    };
+    fitInitial();
+    fittedVisible = el.offsetParent !== null;
     map.on("moveend", function () {
       refresh();
       var zone = document.getElementById("ds-zone");
