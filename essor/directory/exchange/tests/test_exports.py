@@ -194,3 +194,12 @@ def test_export_form_page(client, directory):
     ).content.decode()
     assert 'name="commune" value="44109"' in page
     assert "3 acteurs" in page
+
+
+def test_the_export_links_partial_for_the_search_page(rf):
+    from django.template.loader import render_to_string
+
+    request = rf.get("/annuaire/", {"commune": "44109", "label": "scop"})
+    html = render_to_string("directory/exchange/_export_links.html", {"request": request})
+    assert '/annuaire/export.csv?commune=44109&amp;label=scop"' in html
+    assert "/annuaire/exporter/?commune=44109" in html
