@@ -174,6 +174,8 @@ def main(argv=None) -> int:
             stock_establishments=total,
             command=" ".join(["bench/directory_search.py", *(argv or sys.argv[1:])]),
         )
+        # Re-read: another run (another database) may have stored its results meanwhile.
+        store = json.loads(store_path.read_text()) if store_path.exists() else {"runs": {}}
         store["runs"][f"{options.establishments}|{kind}"] = result
         store_path.write_text(json.dumps(store, indent=1))
         print(json.dumps({k: result[k] for k in ("database", "entries", "index_s")}), flush=True)

@@ -60,12 +60,6 @@ class SearchParams:
     page: int = 1
     errors: tuple[str, ...] = field(default=(), compare=False)
 
-    @property
-    def has_filters(self) -> bool:
-        return self != SearchParams(page=self.page, bbox=self.bbox, rayon=self.rayon) or bool(
-            self.zone and self.bbox
-        )
-
     def to_query(self, **changes) -> str:
         """The query string of these params (with `changes`), in a stable order, defaults left
         out."""
