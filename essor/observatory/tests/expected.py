@@ -5,6 +5,7 @@ skipped the same way, by their documented rules."""
 
 import csv
 import datetime
+import gzip
 from collections import Counter
 from pathlib import Path
 
@@ -48,7 +49,8 @@ def expected(ul_path: Path, etab_path: Path, perimeter: str) -> dict:
     family, division = Counter(), Counter()
     created, closed = Counter(), Counter()
     total = employers = 0
-    with etab_path.open(encoding="utf-8", newline="") as handle:
+    opener = gzip.open if etab_path.suffix == ".gz" else open
+    with opener(etab_path, "rt", encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             siret, siren = row["siret"], row["siren"]
             start, end = _date(row["dateCreationEtablissement"]), _date(row["dateDebut"])
