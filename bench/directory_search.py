@@ -71,6 +71,7 @@ def parse_args(argv=None):
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
+    parser.add_argument("--report-only", action="store_true", help="réécrire la section seule")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--stock", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -132,7 +133,7 @@ def run_child(kind: str, options, stock: Path) -> dict:
         ensure_pg_database(url)
     env = dict(os.environ, DATABASE_URL=url, PYTHONWARNINGS="ignore", ESSOR_DEBUG="false",
                ESSOR_SECRET_KEY="bench-directory-search-not-secret",
-               ESSOR_SIRENE_WORK_DIR=str(WORK / "sirene-work"))  # fmt: skip
+               ESSOR_SIRENE_WORK_DIR=str(WORK / f"sirene-work-{kind}"))  # fmt: skip
     args = [sys.executable, __file__, "--child", kind, "--stock", str(stock),
             "--establishments", str(options.establishments), "--users", str(options.users),
             "--seconds", str(options.seconds), "--repeat", str(options.repeat)]  # fmt: skip
@@ -158,6 +159,9 @@ def main(argv=None) -> int:
     options = parse_args(argv)
     if options.child:
         return child(options)
+    if options.report_only:
+        write_doc(Path(options.out), json.loads((WORK / "results.json").read_text()))
+        return 0
     WORK.mkdir(parents=True, exist_ok=True)
     total = int(round(options.establishments / ESS_SHARE, -3))
     started = time.perf_counter()
@@ -429,6 +433,8 @@ def render(store: dict) -> str:
     ]
     for key in sorted(store["runs"], key=lambda k: (int(k.split("|")[0]), k)):
         run = store["runs"][key]
+        if "loadavg" not in run:  # a run stored by an earlier version of this script
+            continue
         m = run["machine"]
         lines += [
             f"### {run['entries']:,} entries, {run['database']} ({run['date']})".replace(",", " "),
