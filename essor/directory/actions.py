@@ -409,7 +409,9 @@ def approve_version(version: ActorVersion, *, by, reason: str = "", source="web"
         },
         source=source,
     )
-    transaction.on_commit(partial(notifications.send_version_decision, version.pk))
+    # A moderator approving their own proposal (an import, say) is not told what they just did.
+    if not (version.author_id and version.author_id == getattr(by, "pk", None)):
+        transaction.on_commit(partial(notifications.send_version_decision, version.pk))
     if actor.status in perms.PUBLIC_STATUSES:
         _on_commit_changed(actor)
     return version

@@ -249,3 +249,15 @@ def test_an_actor_row_is_created_from_sirene_on_first_use(people, sirene):
     assert actions.actor_for_siren(siren) == actor
     with pytest.raises(ValidationError):
         actions.actor_for_siren("123456789")
+
+
+def test_a_moderator_approving_their_own_proposal_gets_no_email(
+    people, django_capture_on_commit_callbacks
+):
+    # An import approves one version per row on behalf of the importing moderator: one e-mail
+    # per row to that same person was noise.
+    version = actions.propose_actor(f.values(), by=people["moderator"])
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.approve_version(version, by=people["moderator"])
+    assert Actor.objects.get(pk=version.actor_id).status == ModerationStatus.VALIDATED
+    assert mail.outbox == []
