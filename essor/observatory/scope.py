@@ -80,6 +80,12 @@ def qpvs(territory) -> list[tuple[str, str]]:
         return [(territory.code, territory.name)]
     if territory.kind == K.FRANCE:
         rows = Qpv.objects.all()
+    elif territory.kind == K.REGION:
+        rows = Qpv.objects.filter(communes__departement__region_id=territory.code)
+    elif territory.kind == K.DEPARTEMENT:
+        rows = Qpv.objects.filter(communes__departement_id=territory.code)
+    elif territory.kind == K.EPCI:
+        rows = Qpv.objects.filter(communes__epci_id=territory.code)
     elif is_arrondissement(territory):
         rows = Qpv.objects.filter(communes__code=territory.code)
     else:
