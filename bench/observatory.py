@@ -44,6 +44,11 @@ def parse_args(argv=None):
     parser.add_argument("--direct-repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
+    parser.add_argument(
+        "--latency-only",
+        action="store_true",
+        help="re-measure the portraits on the databases of the previous run (no import, no compute)",
+    )
     parser.add_argument("--child", nargs=2, metavar=("STEP", "JSON"), help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -234,6 +239,13 @@ def _data(size: int, seed: int) -> Path:
     return data
 
 
+def _database_url(kind: str) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{WORK / 'observatory.sqlite3'}"
+    server = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/")
+    return server + "bench_observatory"
+
+
 def _database(kind: str) -> str:
     if kind == "sqlite":
         target = WORK / "observatory.sqlite3"
@@ -260,18 +272,23 @@ def main(argv=None) -> int:
     store = json.loads(store_path.read_text()) if store_path.exists() else {"runs": {}}
     command = "python bench/observatory.py " + " ".join(argv if argv is not None else sys.argv[1:])
     for database in options.databases.split(","):
-        print(f"{database}: base, référentiel, import…", flush=True)
-        env = _env(_database(database))
         logs = WORK / "logs"
-        args = {
-            "ul": str(data / "StockUniteLegale_utf8.csv"),
-            "etab": str(data / "StockEtablissement_utf8.csv"),
-            "qpv": str(shared / QPV_FILE),
-        }
-        prepared = _run_child("prepare", args, env, logs / f"obs-prepare-{database}.log")
-        print(f"{database}: {prepared}", flush=True)
-        computed = _run_child("compute", {}, env, logs / f"obs-compute-{database}.log")
-        print(f"{database}: compute {computed}", flush=True)
+        previous = store["runs"].get(f"{options.establishments}|{database}")
+        if options.latency_only and previous:
+            env = _env(_database_url(database))
+            prepared, computed = previous["prepare"], previous["compute"]
+        else:
+            print(f"{database}: base, référentiel, import…", flush=True)
+            env = _env(_database(database))
+            args = {
+                "ul": str(data / "StockUniteLegale_utf8.csv"),
+                "etab": str(data / "StockEtablissement_utf8.csv"),
+                "qpv": str(shared / QPV_FILE),
+            }
+            prepared = _run_child("prepare", args, env, logs / f"obs-prepare-{database}.log")
+            print(f"{database}: {prepared}", flush=True)
+            computed = _run_child("compute", {}, env, logs / f"obs-compute-{database}.log")
+            print(f"{database}: compute {computed}", flush=True)
         latency = _run_child(
             "latency",
             {"repeat": options.repeat, "direct_repeat": options.direct_repeat},
@@ -287,6 +304,13 @@ def main(argv=None) -> int:
             "compute": computed,
             "latency": latency["territories"],
             "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "commit": subprocess.run(
+                ["git", "log", "-1", "--format=%h", "--", "essor/observatory"],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=False,
+            ).stdout.strip(),  # fmt: skip
             "load": round(os.getloadavg()[0], 1),
             "command": command,
         }

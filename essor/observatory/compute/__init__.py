@@ -228,6 +228,12 @@ def _write(con: duckdb.DuckDBPyConnection, run_id: int, work_dir: Path) -> None:
         work_dir,
         lambda n: None,
     )
+    if connection.vendor == "postgresql":
+        # Fresh statistics: without them the planner filters a sub-territories' query
+        # (territory_code = ANY(…)) row by row over the run's cells (568 ms -> 3 ms measured).
+        with connection.cursor() as cursor:
+            for model in (IndicatorCell, TopEmployer):
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
 
 
 def compute_for_import(run: ImportRun, stdout=None) -> str:
