@@ -138,7 +138,9 @@ def step_import(args: dict) -> dict:
     django_setup()
     from essor.sirene.pipeline.run import run_import
 
-    run = run_import(args["ul"], args["etab"], force=True, progress=False)
+    # The import alone, as before the observatory existed: bench/observatory.py times the
+    # indicators and bench/directory_search.py the search index.
+    run = run_import(args["ul"], args["etab"], force=True, progress=False, indicators=False)
     return {
         "rows": run.legal_units_read + run.establishments_read,
         "status": run.status,
