@@ -71,6 +71,8 @@ def parse_args(argv=None):
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
+    parser.add_argument("--reindex", action="store_true", help="reconstruire l'index même à jour")
+    parser.add_argument("--naive-repeat", type=int, default=3, help="mesures de la recherche naïve")
     parser.add_argument("--report-only", action="store_true", help="réécrire la section seule")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--stock", help=argparse.SUPPRESS)
@@ -136,7 +138,10 @@ def run_child(kind: str, options, stock: Path) -> dict:
                ESSOR_SIRENE_WORK_DIR=str(WORK / f"sirene-work-{kind}"))  # fmt: skip
     args = [sys.executable, __file__, "--child", kind, "--stock", str(stock),
             "--establishments", str(options.establishments), "--users", str(options.users),
-            "--seconds", str(options.seconds), "--repeat", str(options.repeat)]  # fmt: skip
+            "--seconds", str(options.seconds), "--repeat", str(options.repeat),
+            "--naive-repeat", str(options.naive_repeat)]  # fmt: skip
+    if options.reindex:
+        args.append("--reindex")
     done = subprocess.run(args, env=env, stdout=subprocess.PIPE, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"{kind}: le processus enfant a échoué ({done.returncode})")
@@ -219,18 +224,24 @@ def child(options) -> int:
 
         run_import(str(stock / "StockUniteLegale_utf8.csv"), source, force=True, progress=False)
         prepared["import_s"] = round(time.perf_counter() - t, 1)
-    t = time.perf_counter()
-    call_command("reindex_directory", stdout=sys.stderr, skip_checks=True)
-    index_s = round(time.perf_counter() - t, 1)
+    state = SearchIndexState.objects.first()
+    current = ImportRun.objects.filter(is_current=True).first()
+    index_s = state.seconds if state else None
+    if options.reindex or not (state and current and state.run_id == current.pk and state.entries):
+        t = time.perf_counter()
+        call_command("reindex_directory", stdout=sys.stderr, skip_checks=True)
+        index_s = round(time.perf_counter() - t, 1)
     entries = SearchEntry.objects.count()
     state = SearchIndexState.objects.first()
     result = {
+        "repeat": options.repeat,
+        "naive_repeat": options.naive_repeat,
         "database": kind,
         "entries": entries,
         "index_s": index_s,
         "index_state_s": state.seconds if state else None,
         **prepared,
-        "search": measure_search(options.repeat),
+        "search": measure_search(options.repeat, options.naive_repeat),
         "map": measure_map(options.repeat),
         "load": measure_load(options.users, options.seconds),
     }
@@ -269,7 +280,7 @@ def naive(query: str) -> int:
     return total
 
 
-def measure_search(repeat: int) -> list[dict]:
+def measure_search(repeat: int, naive_repeat: int) -> list[dict]:
     from django.http import QueryDict
 
     from essor.directory.search.params import parse
@@ -287,7 +298,7 @@ def measure_search(repeat: int) -> list[dict]:
                "median_ms": ms(statistics.median(times))}  # fmt: skip
         if query.startswith("q=") and "&" not in query:  # text only: compare with LIKE
             naive_times = []
-            for _ in range(max(3, repeat // 3)):
+            for _ in range(naive_repeat):
                 t = time.perf_counter()
                 row["naive_total"] = naive(params.q)
                 naive_times.append(time.perf_counter() - t)
