@@ -443,17 +443,16 @@ FINDINGS = """
 - The measurements ran with the two databases measured at the same time on 2 shared cores
   (load average 4 to 7, other helpers' tests running), 3 repetitions per query and 1 for the
   naive search: absolute times are inflated, ratios are more telling.
-- **50 users fail on PostgreSQL**: with the same query mix (a third of it broad words taking
+- **50 users fail on both databases**: with the same query mix (a third of it broad words taking
   seconds each), 8 waitress threads queue up: 63 pages in 15 s, p95 30 s, 28 client time-outs
   (30 s). The load test only becomes meaningful once broad queries are bounded (see below).
 - Map: cells keep every answer small (1 to 8 KB against 1 MB to 161 MB for all the points of
   the viewport); the city and street viewports answer in 30 to 50 ms on PostgreSQL, but the
   France and région viewports take 4.4 s and 1 s (a GROUP BY over 1.46 M and 147 000 rows):
   they call for precomputed cells of the unfiltered map per zoom, not done.
-- SQLite, same run (its table may be missing below if the run did not finish before the
-  deadline): « association » p95 8.4 s (naive 47 s), « ressourcerie » 5.6 s (46 s), « coop »
-  3.2 s (39 s), typo 7.9 s (59 s, naive finds nothing), unfiltered 14 ms, département 44
-  657 ms, radius 10 km 1.9 s, word + commune 1.8 s.
+- SQLite is 1.5 to 3 × slower than PostgreSQL on the broad searches (« association » p95
+  8.4 s, naive 47 s), faster on the unfiltered page (14 ms) and on the city map (12 ms); France
+  z5 takes 8.2 s; 50 users: 56 pages in 15 s, 39 time-outs.
 - Index build: 1 505 022 entries in about 12 minutes on each database under that load; most of
   it is the Python normalisation of the rows (one process, one core).
 - What would bring broad queries under target (not done): count exactly up to a cap (« plus de
