@@ -326,3 +326,15 @@ def test_actor_events_reindex(directory):
     assert names(run("q=seil")) == ["Jardins du Seil"]
     actor_removed(actor)
     assert run("q=seil").total == 0
+
+
+# --- Exports and alerts from the results ---------------------------------------------------------
+
+
+def test_results_offer_exports_and_alerts_with_the_current_filters(directory, client):
+    page = client.get("/annuaire/?q=velo&famille=association").content.decode()
+    assert "/annuaire/export.csv?q=velo&amp;famille=association" in page
+    assert "/annuaire/export.geojson?q=velo&amp;famille=association" in page
+    assert "Connectez-vous pour enregistrer cette recherche" in page
+    partial = client.get("/annuaire/?q=velo", HTTP_HX_REQUEST="true").content.decode()
+    assert "/annuaire/export.xlsx?q=velo" in partial
