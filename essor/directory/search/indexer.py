@@ -318,6 +318,11 @@ def rebuild(stdout=None) -> SearchIndexState:
         if stdout:
             stdout.write(f"step=full_text s={time.perf_counter() - started:.1f}")
         write_vocabulary(vocabulary, replace=True)
+        from essor.directory.search.mapagg import build_cells
+
+        cells = build_cells()
+        if stdout:
+            stdout.write(f"step=map_cells cells={cells} s={time.perf_counter() - started:.1f}")
         state = SearchIndexState.objects.order_by("pk").first() or SearchIndexState()
         state.run_id = run_id
         state.entries = count + extra
@@ -359,14 +364,17 @@ def reindex_actor(actor) -> None:
         ctx = Context()
         last = SearchEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
         if actor.siren:
+            adjust_cells("siren = %s", [actor.siren], -1)
             _delete_entries("siren = %s", [actor.siren])
             run_id = current_run_id()
             rows = entry_rows(ctx, run_id, [actor.siren]) if run_id else iter(())
         else:
+            adjust_cells("actor_slug = %s AND siren = ''", [actor.slug], -1)
             _delete_entries("actor_slug = %s AND siren = ''", [actor.slug])
             rows = actor_rows(ctx, [actor.slug])
         _count, vocabulary = write_rows(rows)
         _index_new_rows(last)
+        adjust_cells("id > %s", [last], 1)
         write_vocabulary(vocabulary, replace=False)
         bump_version()
 
@@ -377,8 +385,15 @@ def remove_actor(actor) -> None:
         reindex_actor(actor)
         return
     with transaction.atomic():
+        adjust_cells("actor_slug = %s AND siren = ''", [actor.slug], -1)
         _delete_entries("actor_slug = %s AND siren = ''", [actor.slug])
         bump_version()
+
+
+def adjust_cells(where: str, params: list, sign: int) -> None:
+    from essor.directory.search.mapagg import adjust_cells as adjust
+
+    adjust(where, params, sign)
 
 
 def bump_version() -> None:

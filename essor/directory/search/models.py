@@ -96,3 +96,25 @@ class SearchIndexState(models.Model):
 
     class Meta:
         verbose_name = _("état de l'index de l'annuaire")
+
+
+class SearchMapCell(models.Model):
+    """Precomputed map cells for the low zooms (≤ MAP_CELL_MAX_ZOOM): the entry counts and
+    position sums per zoom × cell × the few facet columns the map can filter on cheaply, built
+    by the indexer (full build) and adjusted entry by entry (actor change). `carte.json` answers
+    from here when the search has no text, distance, territory or other facet filter."""
+
+    zoom = models.PositiveSmallIntegerField()
+    cx = models.IntegerField()
+    cy = models.IntegerField()
+    family = models.CharField(max_length=12, blank=True)
+    size_band = models.CharField(max_length=2, blank=True)
+    is_open = models.BooleanField(default=True)
+    region_code = models.CharField(max_length=3, blank=True)
+    departement_code = models.CharField(max_length=3, blank=True)
+    n = models.IntegerField(default=0)
+    lat_sum = models.FloatField(default=0)
+    lon_sum = models.FloatField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["zoom", "cx", "cy"], name="search_map_cell")]

@@ -10,9 +10,22 @@ ticking a second value shows what it would add) and computed with one GROUP BY p
 filtered set; the unfiltered counts are precomputed at indexing time.
 
 `filter_sql(params)` is the reusable part (exports, feeds): a WHERE clause and its parameters
-over `directory_search_searchentry e`.
+over `directory_search_searchentry e`. It is never capped: exports return every matching row.
+
+Bounded work (the page, not the exporters): broad searches are capped at `COUNT_CAP` entries.
+- The total is counted exactly up to `COUNT_CAP`; beyond, the page says « plus de 10 000
+  résultats » (`SearchResult.total_capped`) and offers the pages of those `COUNT_CAP` only.
+- Facet counts computed per request (GROUP BY) read at most `COUNT_CAP` rows; when a count hit
+  that bound, the page says « comptes établis sur les 10 000 premiers résultats »
+  (`SearchResult.facets_capped`). Counts read from the precomputed unfiltered groups (no text,
+  no territory, facet filters only) stay exact.
+- A text search with more than `COUNT_CAP` matches ranks (exact name, name prefix, words in the
+  name, then score) within its `COUNT_CAP` best-scored matches instead of all of them.
+- Results (page, total, facets) are cached for `CACHE_SECONDS` in the Django cache, keyed by
+  the index version (bumped by every reindex and actor change) and the normalised query string.
 """
 
+import hashlib
 import math
 from dataclasses import dataclass, field, replace
 
@@ -25,6 +38,8 @@ from essor.directory.search.text import edit_distance, max_typos, tokens
 
 TABLE = SearchEntry._meta.db_table
 FTS_TABLE = "directory_search_fts"
+COUNT_CAP = 10_000  # exact counts up to this many entries; beyond: « plus de … »
+CACHE_SECONDS = 300  # results kept this long per index version and query
 KM_PER_DEGREE_LAT = 110.574
 KM_PER_DEGREE_LON_EQUATOR = 111.320
 ROW_COLUMNS = [
@@ -86,6 +101,13 @@ class SearchResult:
     text: TextQuery | None = None
     center: Center | None = None
     messages: list[str] = field(default_factory=list)
+    total_capped: bool = False  # more than `cap` entries: `total` is the cap
+    facets_capped: bool = False  # some facet counts were read on `cap` entries only
+    cap: int = COUNT_CAP
+
+    @property
+    def cap_label(self) -> str:
+        return f"{self.cap:,}".replace(",", "\u202f")
 
 
 # --- text ----------------------------------------------------------------------------------
@@ -379,13 +401,24 @@ def _selection_test(params: SearchParams, key: str, kind: str):
     return lambda value: value in chosen
 
 
-def query_groups(base: SearchParams, text, center) -> list[tuple]:
+def query_groups(base: SearchParams, text, center, limit: int | None = None) -> list[tuple]:
+    """The GROUP BY of the filtered set over the GROUPED columns; with `limit`, of its first
+    `limit` rows only (a bounded sample: their counts sum to `limit` when it was reached)."""
     where, args = filter_sql(base, text, center)
-    columns = ", ".join(f"e.{column}" for _, column, _ in GROUPED)
+    names = [column for _, column, _ in GROUPED]
+    columns = ", ".join(f"e.{column}" for column in names)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {columns}, COUNT(*) FROM {TABLE} e WHERE {where} GROUP BY {columns}", args
-        )
+        if limit is None:
+            cursor.execute(
+                f"SELECT {columns}, COUNT(*) FROM {TABLE} e WHERE {where} GROUP BY {columns}", args
+            )
+        else:
+            inner = ", ".join(f"s.{column}" for column in names)
+            cursor.execute(
+                f"SELECT {inner}, COUNT(*) FROM (SELECT {columns} FROM {TABLE} e WHERE {where} "
+                f"LIMIT %s) s GROUP BY {inner}",
+                [*args, limit],
+            )
         return cursor.fetchall()
 
 
@@ -409,7 +442,12 @@ def unfiltered_groups() -> list[tuple]:
 
 
 def grouped_counts(
-    params: SearchParams, text, center, groups: list[tuple] | None = None
+    params: SearchParams,
+    text,
+    center,
+    groups: list[tuple] | None = None,
+    limit: int | None = None,
+    sampled: list | None = None,
 ) -> tuple[dict[str, dict], int]:
     """Disjunctive counts of the GROUPED facets and the total of the filtered set, from one
     query: the SQL keeps the text, territory and distance filters; the facet selections are
@@ -420,7 +458,9 @@ def grouped_counts(
     elif text is None and center is None and is_unfiltered(base):
         groups = unfiltered_groups()  # facet filters only: the precomputed groups
     else:
-        groups = query_groups(base, text, center)
+        groups = query_groups(base, text, center, limit)
+        if limit is not None and sampled is not None and sum(g[-1] for g in groups) >= limit:
+            sampled.append("groups")
     tests = [_selection_test(params, key, kind) for key, _, kind in GROUPED]
     counts: dict[str, dict] = {key: {} for key, _, _ in GROUPED}
     total = 0
@@ -465,8 +505,13 @@ def compute_facets_and_total(
     text: TextQuery | None,
     center: Center | None,
     groups: list[tuple] | None = None,
+    limit: int | None = None,
+    sampled: list | None = None,
 ) -> tuple[list[Facet], int]:
-    grouped, total = grouped_counts(params, text, center, groups)
+    """Facets and the total of the filtered set. With `limit`, every GROUP BY run here reads at
+    most `limit` rows; `sampled` then receives a mark per GROUP BY that reached it (the total
+    and those counts are lower bounds)."""
+    grouped, total = grouped_counts(params, text, center, groups, limit, sampled)
     facets = []
     for key, legend, column, labels in facet_specs(params):
         selected = getattr(params, key)
@@ -475,11 +520,26 @@ def compute_facets_and_total(
         else:  # the territory level shown: its own GROUP BY
             where, args = filter_sql(params, text, center, exclude=key)
             with connection.cursor() as cursor:
-                cursor.execute(
-                    f"SELECT e.{column}, COUNT(*) FROM {TABLE} e WHERE {where} GROUP BY e.{column}",
-                    args,
-                )
-                counts = {value: n for value, n in cursor.fetchall() if value}
+                if limit is None:
+                    cursor.execute(
+                        f"SELECT e.{column}, COUNT(*) FROM {TABLE} e WHERE {where} "
+                        f"GROUP BY e.{column}",
+                        args,
+                    )
+                else:
+                    cursor.execute(
+                        f"SELECT s.{column}, COUNT(*) FROM (SELECT e.{column} FROM {TABLE} e "
+                        f"WHERE {where} LIMIT %s) s GROUP BY s.{column}",
+                        [*args, limit],
+                    )
+                fetched = cursor.fetchall()
+                if (
+                    limit is not None
+                    and sampled is not None
+                    and sum(n for _, n in fetched) >= limit
+                ):
+                    sampled.append(key)
+                counts = {value: n for value, n in fetched if value}
         if key in BOOL_KEYS:
             names = BOOL_KEYS[key]
             selected_values = set() if selected is None else {names[0] if selected else names[1]}
@@ -552,30 +612,94 @@ def resolve(params: SearchParams, prefix: bool = True):
     return text, center, messages
 
 
+def index_key() -> str:
+    """Identifies the index's content: its version (bumped by every reindex and actor change)
+    and the time of its last full build."""
+    state = SearchIndexState.objects.order_by("pk").values_list("pk", "version", "built_at").first()
+    if state is None:
+        return "none"
+    pk, version, built_at = state
+    return f"{pk}.{version}.{built_at.timestamp() if built_at else 0}"
+
+
+def cached_call(kind: str, key: str, compute):
+    """`compute()` through the Django cache, keyed by the index version and `key`."""
+    from django.core.cache import cache
+
+    if CACHE_SECONDS <= 0:
+        return compute()
+    digest = hashlib.sha1(f"{connection.vendor}|{index_key()}|{key}".encode()).hexdigest()
+    full_key = f"directory_search:{kind}:{digest}"
+    found = cache.get(full_key)
+    if found is None:
+        found = compute()
+        cache.set(full_key, found, CACHE_SECONDS)
+    return found
+
+
 def search(params: SearchParams, with_facets: bool = True, page_size: int = PAGE_SIZE):
+    """The page of results, the total and the facets of `params` (bounded work and cached:
+    see the module docstring)."""
+    query = params.to_query() if params.zone else params.to_query(bbox=None)
+    key = f"{query}|{with_facets}|{page_size}|{COUNT_CAP}"
+    return cached_call("search", key, lambda: _search(params, with_facets, page_size))
+
+
+def capped_count(where: str, args: list, cap: int) -> int:
+    """The number of rows matching `where`, counted up to cap + 1."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {TABLE} e WHERE {where} LIMIT %s) s",
+            [*args, cap + 1],
+        )
+        return cursor.fetchone()[0]
+
+
+def _search(params: SearchParams, with_facets: bool, page_size: int) -> SearchResult:
     text, center, messages = resolve(params)
     where, args = filter_sql(params, text, center)
-    facets, total = [], None
+    cap = COUNT_CAP
+    facets, total, sampled = [], None, []
     if with_facets:
         cached = cached_unfiltered() if is_unfiltered(params) and text is None else None
-        facets, total = cached or compute_facets_and_total(params, text, center)
+        if cached:
+            facets, total = cached
+        else:
+            facets, total = compute_facets_and_total(
+                params, text, center, limit=cap, sampled=sampled
+            )
+            if "groups" in sampled:
+                total = None  # a lower bound: count it (up to the cap)
+    total_capped = False
+    if total is None:
+        total = capped_count(where, args, cap)
+        if total > cap:
+            total, total_capped = cap, True
+    pages = max(1, math.ceil(total / page_size))
+    page = min(params.page, pages)
+    offset = (page - 1) * page_size
+    columns = ", ".join("e." + c for c in ROW_COLUMNS)
+    order, order_args = "e.score DESC, e.id", []
+    source, source_args = f"{TABLE} e WHERE {where}", list(args)
+    if text is not None:
+        rank, order_args = rank_sql(text)
+        order = f"{rank}, {order}"
+        if total_capped:  # rank within the `cap` best-scored matches
+            source = (
+                f"{TABLE} e WHERE e.id IN (SELECT e.id FROM {TABLE} e WHERE {where} "
+                f"ORDER BY e.score DESC, e.id LIMIT %s)"
+            )
+            source_args = [*args, cap]
     with connection.cursor() as cursor:
-        if total is None:
-            cursor.execute(f"SELECT COUNT(*) FROM {TABLE} e WHERE {where}", args)
-            total = cursor.fetchone()[0]
-        pages = max(1, math.ceil(total / page_size))
-        page = min(params.page, pages)
-        order, order_args = "e.score DESC, e.id", []
-        if text is not None:
-            rank, order_args = rank_sql(text)
-            order = f"{rank}, {order}"
         cursor.execute(
-            f"SELECT {', '.join('e.' + c for c in ROW_COLUMNS)} FROM {TABLE} e WHERE {where} "
-            f"ORDER BY {order} LIMIT %s OFFSET %s",
-            [*args, *order_args, page_size, (page - 1) * page_size],
+            f"SELECT {columns} FROM {source} ORDER BY {order} LIMIT %s OFFSET %s",
+            [*source_args, *order_args, min(page_size, total - offset), offset],
         )
         rows = [row_dict(r) for r in cursor.fetchall()]
-    return SearchResult(total, rows, facets, page, pages, text, center, messages)
+    return SearchResult(
+        total, rows, facets, page, pages, text, center, messages,
+        total_capped=total_capped, facets_capped=bool(sampled), cap=cap,
+    )  # fmt: skip
 
 
 def cached_unfiltered(with_groups: bool = False):
