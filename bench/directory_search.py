@@ -73,6 +73,9 @@ def parse_args(argv=None):
     parser.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
     parser.add_argument("--reindex", action="store_true", help="reconstruire l'index même à jour")
     parser.add_argument("--naive-repeat", type=int, default=3, help="mesures de la recherche naïve")
+    parser.add_argument("--skip-baselines", action="store_true",
+                        help="ne pas remesurer la recherche naïve ni « tous les points » : "
+                        "reprendre ceux du run précédent")  # fmt: skip
     parser.add_argument("--report-only", action="store_true", help="réécrire la section seule")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--stock", help=argparse.SUPPRESS)
@@ -142,6 +145,8 @@ def run_child(kind: str, options, stock: Path) -> dict:
             "--naive-repeat", str(options.naive_repeat)]  # fmt: skip
     if options.reindex:
         args.append("--reindex")
+    if options.skip_baselines:
+        args.append("--skip-baselines")
     done = subprocess.run(args, env=env, stdout=subprocess.PIPE, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"{kind}: le processus enfant a échoué ({done.returncode})")
@@ -185,11 +190,31 @@ def main(argv=None) -> int:
         )
         # Re-read: another run (another database) may have stored its results meanwhile.
         store = json.loads(store_path.read_text()) if store_path.exists() else {"runs": {}}
+        previous = store["runs"].get(f"{options.establishments}|{kind}")
+        if options.skip_baselines and previous:
+            carry_baselines(result, previous)
         store["runs"][f"{options.establishments}|{kind}"] = result
         store_path.write_text(json.dumps(store, indent=1))
         print(json.dumps({k: result[k] for k in ("database", "entries", "index_s")}), flush=True)
     write_doc(Path(options.out), store)
     return 0
+
+
+def carry_baselines(result: dict, previous: dict) -> None:
+    """Copies the baselines (naive search, all points) of the previous run of the same data."""
+    result["baselines_from"] = previous.get("baselines_from") or previous.get("date")
+    old_search = {row["query"]: row for row in previous.get("search", [])}
+    for row in result["search"]:
+        old = old_search.get(row["query"], {})
+        for key in ("naive_total", "naive_p95_ms"):
+            if key in old:
+                row[key] = old[key]
+    old_map = {row["label"]: row for row in previous.get("map", [])}
+    for row in result["map"]:
+        old = old_map.get(row["label"], {})
+        for key in ("all_points_p95_ms", "all_points_bytes"):
+            if key in old:
+                row[key] = old[key]
 
 
 # --- child: one database -------------------------------------------------------------------------
@@ -231,6 +256,21 @@ def child(options) -> int:
         t = time.perf_counter()
         call_command("reindex_directory", stdout=sys.stderr, skip_checks=True)
         index_s = round(time.perf_counter() - t, 1)
+    from essor.directory.search import query as search_query
+    from essor.directory.search.mapagg import build_cells
+    from essor.directory.search.models import SearchMapCell
+
+    prepared_cells = None
+    if not SearchMapCell.objects.exists():  # an index built before the precomputed map cells
+        t = time.perf_counter()
+        build_cells()
+        prepared_cells = round(time.perf_counter() - t, 1)
+    # Server time without the per-version result cache (every query computed), then the load
+    # test with it (as served).
+    search_query.CACHE_SECONDS = 0
+    search = measure_search(options.repeat, 0 if options.skip_baselines else options.naive_repeat)
+    map_rows = measure_map(options.repeat, baselines=not options.skip_baselines)
+    search_query.CACHE_SECONDS = 300
     entries = SearchEntry.objects.count()
     state = SearchIndexState.objects.first()
     result = {
@@ -241,8 +281,9 @@ def child(options) -> int:
         "index_s": index_s,
         "index_state_s": state.seconds if state else None,
         **prepared,
-        "search": measure_search(options.repeat, options.naive_repeat),
-        "map": measure_map(options.repeat),
+        "map_cells_s": prepared_cells,
+        "search": search,
+        "map": map_rows,
         "load": measure_load(options.users, options.seconds),
     }
     print("BENCH-RESULT " + json.dumps(result), flush=True)
@@ -296,7 +337,7 @@ def measure_search(repeat: int, naive_repeat: int) -> list[dict]:
             times.append(time.perf_counter() - t)
         row = {"label": label, "query": query, "total": total, "p95_ms": ms(p95(times)),
                "median_ms": ms(statistics.median(times))}  # fmt: skip
-        if query.startswith("q=") and "&" not in query:  # text only: compare with LIKE
+        if naive_repeat and query.startswith("q=") and "&" not in query:  # compare with LIKE
             naive_times = []
             for _ in range(naive_repeat):
                 t = time.perf_counter()
@@ -308,7 +349,7 @@ def measure_search(repeat: int, naive_repeat: int) -> list[dict]:
     return rows
 
 
-def measure_map(repeat: int) -> list[dict]:
+def measure_map(repeat: int, baselines: bool = True) -> list[dict]:
     from django.db import connection
     from django.test import Client
 
@@ -328,8 +369,8 @@ def measure_map(repeat: int) -> list[dict]:
             size = len(response.content)
         data = json.loads(response.content)
         cells, points = len(data["cells"]), len(data["points"])
-        all_times = []
-        for _ in range(max(3, repeat // 3)):
+        all_times, body = [], ""
+        for _ in range(max(3, repeat // 3) if baselines else 0):
             t = time.perf_counter()
             with connection.cursor() as cursor:
                 cursor.execute(
@@ -347,7 +388,8 @@ def measure_map(repeat: int) -> list[dict]:
         rows.append({
             "label": label, "zoom": zoom, "total": data["total"], "cells": cells,
             "points": points, "p95_ms": ms(p95(times)), "bytes": size,
-            "all_points_p95_ms": ms(p95(all_times)), "all_points_bytes": len(body),
+            **({"all_points_p95_ms": ms(p95(all_times)), "all_points_bytes": len(body)}
+               if all_times else {}),
         })  # fmt: skip
         print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
     return rows
@@ -493,7 +535,18 @@ def render(store: dict) -> str:
             f"Index build (`essor directory reindex`): **{run['index_s']} s** for "
             f"{run['entries']:,} entries".replace(",", " ")
             + (f"; import {run['import_s']} s" if run.get("import_s") else "")
-            + ".",
+            + (
+                f"; precomputed map cells built apart in {run['map_cells_s']} s"
+                if run.get("map_cells_s")
+                else ""
+            )
+            + "."
+            + (
+                f" Baselines (naive search, all points) carried over from the run of "
+                f"{run['baselines_from']}, not re-measured."
+                if run.get("baselines_from")
+                else ""
+            ),
             "",
             "| Query | Results | p95 (ms) | median (ms) | naive p95 (ms) | naive / essor |",
             "|---|---:|---:|---:|---:|---:|",
@@ -512,11 +565,13 @@ def render(store: dict) -> str:
             "|---|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for row in run["map"]:
-            ratio = row["all_points_bytes"] / max(row["bytes"], 1)
+            all_bytes = row.get("all_points_bytes")
+            ratio = f"{all_bytes / max(row['bytes'], 1):.0f} ×" if all_bytes else "—"
+            all_kb = f"{all_bytes / 1024:.1f}" if all_bytes else "—"
             lines.append(
                 f"| {row['label']} | {row['total']} | {row['cells']} / {row['points']} | "
-                f"{row['p95_ms']} | {row['bytes'] / 1024:.1f} | {row['all_points_p95_ms']} | "
-                f"{row['all_points_bytes'] / 1024:.1f} | {ratio:.0f} × |"
+                f"{row['p95_ms']} | {row['bytes'] / 1024:.1f} | "
+                f"{row.get('all_points_p95_ms', '—')} | {all_kb} | {ratio} |"
             )
         load = run["load"]
         lines += [

@@ -83,6 +83,28 @@ def cell_filter(params: SearchParams) -> tuple[str, list]:
     return " AND ".join(where) or "1 = 1", args
 
 
+def cell_counts(params: SearchParams, column: str) -> dict[str, int] | None:
+    """{value: entries} of a cell column for `params` (cell facets only), from the zoom 0
+    cells; None when the cells are not built, or when an entry without a position (not in the
+    cells) has a value in that column."""
+    with connection.cursor() as cursor:
+        if not SearchMapCell.objects.filter(zoom=0).exists():
+            return None
+        cursor.execute(
+            f"SELECT 1 FROM {TABLE} e WHERE (e.glat IS NULL OR e.tx IS NULL) "
+            f"AND e.{column} <> '' LIMIT 1"
+        )
+        if cursor.fetchone():
+            return None
+        where, args = cell_filter(params)
+        cursor.execute(
+            f"SELECT {column}, SUM(n) FROM {CELL_TABLE} WHERE zoom = 0 AND {where} "
+            f"GROUP BY {column}",
+            args,
+        )
+        return {value: int(n) for value, n in cursor.fetchall() if value and n}
+
+
 def precomputed(params: SearchParams, bbox, zoom: int) -> dict | None:
     """The cells of `params` from SearchMapCell; None when they are not built or when the
     viewport holds few enough entries for points."""

@@ -20,7 +20,10 @@ Bounded work (the page, not the exporters): broad searches are capped at `COUNT_
   (`SearchResult.facets_capped`). Counts read from the precomputed unfiltered groups (no text,
   no territory, facet filters only) stay exact.
 - A text search with more than `COUNT_CAP` matches ranks (exact name, name prefix, words in the
-  name, then score) within its `COUNT_CAP` best-scored matches instead of all of them.
+  name, then score) within the first `COUNT_CAP` matches the database finds (storage order)
+  instead of sorting all of them: its first page may miss a better-scored entry further on.
+- The région / département facet of a search filtered on family, size band, state, région or
+  département only is summed from the precomputed map cells (exact, no scan).
 - Results (page, total, facets) are cached for `CACHE_SECONDS` in the Django cache, keyed by
   the index version (bumped by every reindex and actor change) and the normalised query string.
 """
@@ -517,6 +520,8 @@ def compute_facets_and_total(
         selected = getattr(params, key)
         if key in grouped:
             counts = grouped[key]
+        elif text is None and center is None and (cells := territory_from_cells(params, key)):
+            counts = cells
         else:  # the territory level shown: its own GROUP BY
             where, args = filter_sql(params, text, center, exclude=key)
             with connection.cursor() as cursor:
@@ -559,6 +564,19 @@ def compute_facets_and_total(
         ]
         facets.append(Facet(key, legend, values))
     return facets, total
+
+
+def territory_from_cells(params: SearchParams, key: str) -> dict[str, int] | None:
+    """Counts of the région or département facet from the precomputed map cells, when the
+    search filters on the cells' columns only; None otherwise."""
+    from essor.directory.search import mapagg
+
+    if key not in ("region", "departement"):
+        return None
+    others = replace(params, **{key: ()})
+    if not mapagg.cells_apply(others) or others.zone:
+        return None
+    return mapagg.cell_counts(others, mapagg.CELL_FACETS[key])
 
 
 def facets_to_json(facets: list[Facet]) -> list[dict]:
@@ -684,11 +702,8 @@ def _search(params: SearchParams, with_facets: bool, page_size: int) -> SearchRe
     if text is not None:
         rank, order_args = rank_sql(text)
         order = f"{rank}, {order}"
-        if total_capped:  # rank within the `cap` best-scored matches
-            source = (
-                f"{TABLE} e WHERE e.id IN (SELECT e.id FROM {TABLE} e WHERE {where} "
-                f"ORDER BY e.score DESC, e.id LIMIT %s)"
-            )
+        if total_capped:  # rank within the first `cap` matches found (no sort of all matches)
+            source = f"{TABLE} e WHERE e.id IN (SELECT e.id FROM {TABLE} e WHERE {where} LIMIT %s)"
             source_args = [*args, cap]
     with connection.cursor() as cursor:
         cursor.execute(

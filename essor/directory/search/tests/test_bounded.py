@@ -127,3 +127,23 @@ def test_results_are_cached_per_index_version(directory, django_assert_max_num_q
     remove_actor(actor)
     assert run("q=vergers").total == 0
     assert mapagg.map_data(parse(QueryDict("")), WORLD, 12)["total"] == map_before - 1
+
+
+def test_territory_facet_from_the_cells_equals_the_live_count(directory):
+    from django.db.models import Count
+
+    params = parse(QueryDict("famille=association&taille=0"))
+    live = dict(
+        SearchEntry.objects.filter(family="association", size_band="0")
+        .exclude(region_code="")
+        .values_list("region_code")
+        .annotate(Count("id"))
+    )
+    assert live
+    unplaced = SearchEntry.objects.filter(glat=None).exclude(region_code="").exists()
+    from_cells = query.territory_from_cells(params, "region")
+    assert from_cells == (None if unplaced else live)
+    region = next(f for f in run(params.to_query()).facets if f.key == "region")
+    assert {v.value: v.count for v in region.values} == live
+    SearchEntry.objects.filter(region_code="52").update(glat=None)  # unplaced: live GROUP BY
+    assert query.territory_from_cells(params, "region") is None
