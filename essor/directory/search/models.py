@@ -65,6 +65,9 @@ class SearchEntry(models.Model):
             models.Index(fields=["glat", "glon", "tx", "ty"], name="search_entry_geo"),
             # First page of a search without text: the best scores first.
             models.Index(fields=["score"], name="search_entry_score"),
+            # The page order (score DESC, id) read straight from an index: scores take few
+            # distinct values, so an index on score alone still sorts a whole tie group.
+            models.Index(fields=["-score", "id"], name="search_entry_rank"),
         ]
 
     def __str__(self) -> str:
