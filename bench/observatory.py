@@ -7,8 +7,9 @@ pre-aggregated (get_portrait) against direct (build_portrait_direct), on SQLite 
 Data: the synthetic national stocks of bench/run.py (`essor sirene synth --perimeter FR`, cached in
 var/bench/data/csv-<size>-s1/, generated when missing) and its referential database
 (var/bench/template.sqlite3, built when missing). The 2015 Occitanie QPV file is loaded on top so
-that a QPV can be measured. Each database is imported once (`--no-indicators`), then the compute
-is timed, then each territory's portrait is built `--repeat` times (p50 / p95 of the server time:
+that a QPV can be measured. Each database is imported once (the indicators computed by the import
+from its staging tables: steps `indicateurs_source` + `indicateurs`), then `essor indicators
+compute` alone (reading the database) is timed, then each territory's portrait is built `--repeat` times (p50 / p95 of the server time:
 get_portrait + JSON serialisation, and the page `/territoires/<type>/<code>/` through Django's test
 client when it answers 200) and `--direct-repeat` times with build_portrait_direct.
 PostgreSQL: the database `bench_observatory` on the server of $BENCH_POSTGRES_URL (default
@@ -82,12 +83,21 @@ def child_prepare(args: dict) -> dict:
     if not Qpv.objects.exists():
         call_command("import_qpv", args["qpv"], generation=2015, **quiet)
     started = time.perf_counter()
-    run = run_import(args["ul"], args["etab"], force=True, progress=False, indicators=False)
+    run = run_import(args["ul"], args["etab"], force=True, progress=False)
+    steps = run.step_durations
+    computed = run.indicators.step_durations
     return {
         "referential_s": round(referential, 1),
         "import_s": round(time.perf_counter() - started, 1),
         "establishments_read": run.establishments_read,
         "establishments_kept": run.establishments_kept,
+        # The indicators as the import computes them (from its staging tables, before going
+        # online): the snapshot step + the compute step.
+        "in_import": {
+            "seconds": round(steps["indicateurs_source"] + steps["indicateurs"], 2),
+            "steps": {"source": steps["indicateurs_source"], **computed},
+            "blocks": run.indicators.cells,
+        },
     }
 
 
@@ -330,23 +340,31 @@ def render(store: dict) -> str:
         "## Observatoire : calcul des indicateurs et temps de réponse des portraits",
         "",
         "What is measured (`bench/observatory.py`): on the synthetic national stocks of "
-        "`bench/run.py` imported with `--no-indicators`, the time of `essor indicators compute` "
-        "(all territories, both perimeters), then the server time of a territory's portrait "
-        "(périmètre statistique): `get_portrait` (pre-aggregated cells) + JSON serialisation of "
+        "`bench/run.py`, the time to compute the indicators of all territories in both "
+        "perimeters, as the import does it just before going online (from its own staging "
+        "tables: « dans l'import », steps `source` (Parquet snapshot of the staging tables), "
+        "`lecture`, `qpv`, `calcul`, `ecriture`) and as `essor indicators compute` alone does it "
+        "(reading the database: « seul »), then the server time of a territory's portrait "
+        "(périmètre statistique): `get_portrait` (pre-aggregated blocks) + JSON serialisation of "
         "all its tables, the territory page through Django's test client when it exists, and "
         "`build_portrait_direct` (group-bys over the detail tables) + the same serialisation. "
         "Targets: compute ≤ 60 s, portrait p95 ≤ 300 ms. The machine is shared (load average "
         "noted).",
         "",
-        "| Établissements | Base | Import (s) | Compute (s) | Cellules | Étapes du compute (s) | Mesuré |",
-        "|---:|---|---:|---:|---:|---|---|",
+        "| Établissements | Base | Import complet (s) | Indicateurs dans l'import (s) | "
+        "Étapes dans l'import (s) | Indicateurs seuls (s) | Étapes seuls (s) | Cellules | "
+        "Mesuré |",
+        "|---:|---|---:|---:|---|---:|---|---:|---|",
     ]
     runs = sorted(store["runs"].values(), key=lambda r: (r["establishments"], r["database"]))
     for r in runs:
-        steps = " ".join(f"{k} {v:.1f}" for k, v in r["compute"]["steps"].items())
+        alone = " ".join(f"{k} {v:.1f}" for k, v in r["compute"]["steps"].items())
+        inside = r["prepare"].get("in_import")
+        in_steps = " ".join(f"{k} {v:.1f}" for k, v in inside["steps"].items()) if inside else "—"
         lines.append(
             f"| {r['establishments']:,} | {r['database']} | {r['prepare']['import_s']} | "
-            f"{r['compute']['seconds']} | {r['compute']['cells']:,} | {steps} | "
+            f"{inside['seconds'] if inside else '—'} | {in_steps} | "
+            f"{r['compute']['seconds']} | {alone} | {r['compute']['cells']:,} | "
             f"{r['date']} (load {r['load']}) |".replace(",", " ")
         )
     lines += [

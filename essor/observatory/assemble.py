@@ -2,10 +2,10 @@
 order and « sources et méthode » notes are defined.
 
 Both essor.observatory.direct (from the detail tables) and essor.observatory.read (from the
-pre-aggregated IndicatorCell rows) produce a `PortraitData` and call `assemble`, so that they can
+pre-aggregated IndicatorBlock rows) produce a `PortraitData` and call `assemble`, so that they can
 only differ by the numbers they feed in.
 
-Dimensions (IndicatorCell.dimension, key):
+Dimensions (the [dimension, key, …] entries of IndicatorBlock.cells):
 - total (""), family (EssFamily), cj (catégorie juridique niveau III), division (NAF rév. 2
   division, "" when missing or not NAF rév. 2), band (tranche, "" without), year (année de la
   tranche, "" without): active ESS establishments. Sections and ESS sectors are sums of

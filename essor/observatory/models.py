@@ -1,12 +1,12 @@
 """Pre-aggregated indicators of the current Sirene import, and the editable thematic fields.
 
-`IndicatorCell` holds, for one import run, one perimeter (statistique / loi 2014) and one
+`IndicatorBlock` holds, for one import run, one perimeter (statistique / loi 2014) and one
 territory (commune, arrondissement municipal — kind "commune" with its own code —, EPCI,
-département, région, QPV, France), the measures of one (dimension, key): e.g. ("family",
-"association"), ("division", "88"), ("created", "2019"). `essor indicators compute`
-(essor.observatory.compute) writes them; essor.observatory.read builds a Portrait from a few
-hundred of them with one indexed query. Cells belong to their ImportRun: an import switch keeps
-figures and detail consistent, and the cells of older runs are deleted by the next compute.
+département, région, QPV, France), the measures of every (dimension, key) — e.g. ("family",
+"association"), ("division", "88") — and its largest employers. `essor indicators compute`
+(essor.observatory.compute) writes them; essor.observatory.read builds a Portrait from one of
+them (a few for a custom perimeter). Blocks belong to their ImportRun: an import switch keeps
+figures and detail consistent, and the blocks of older runs are deleted by the next compute.
 
 Like the Sirene tables, the bulk-written tables have no database constraint on `run`.
 """
@@ -20,53 +20,46 @@ from essor.ess.themes import Theme
 from essor.sirene.models import ImportRun
 
 
-class IndicatorCell(models.Model):
+class IndicatorBlock(models.Model):
+    """Every cell of one territory in one perimeter, packed in one row.
+
+    `cells` is a JSON array of [dimension, key, establishments, employer establishments,
+    estimated employees, without tranche] (see essor.observatory.assemble for the dimensions);
+    `top` a JSON array of the ten largest employers [siret, name, commune, tranche]. The
+    territory's total, its all-establishment economy and its QPV counts are also plain columns,
+    so that a parent's sub-territories (the communes of a département…) and the QPV of a
+    territory are read without decoding anyone's cells.
+
+    One row per (territory, perimeter) rather than one per cell: about 80 000 rows per import
+    instead of millions, written in a few seconds (the cells of a 10 M-establishment import
+    took longer to write than to compute, see docs/performance.md)."""
+
     run = models.ForeignKey(
         ImportRun, on_delete=models.CASCADE, db_index=False, db_constraint=False
     )
     perimeter = models.CharField(max_length=12)
     territory_kind = models.CharField(max_length=12)
     territory_code = models.CharField(max_length=12)
-    dimension = models.CharField(max_length=12)
-    key = models.CharField(max_length=30, blank=True)
     establishments = models.IntegerField(default=0)
     employer_establishments = models.IntegerField(default=0)
     estimated_employees = models.FloatField(default=0.0)
     without_band = models.IntegerField(default=0)
+    economy_establishments = models.IntegerField(null=True)
+    economy_employer_establishments = models.IntegerField(null=True)
+    economy_estimated_employees = models.FloatField(null=True)
+    economy_without_band = models.IntegerField(null=True)
+    qpv_inside = models.IntegerField(default=0)
+    qpv_near = models.IntegerField(default=0)
+    cells = models.TextField(default="[]")
+    top = models.TextField(default="[]")
 
     class Meta:
-        verbose_name = _("cellule d'indicateur")
-        verbose_name_plural = _("cellules d'indicateurs")
+        verbose_name = _("indicateurs d'un territoire")
+        verbose_name_plural = _("indicateurs des territoires")
         indexes = [
             models.Index(
                 fields=["run", "perimeter", "territory_kind", "territory_code"],
-                name="observatory_cell_lookup",
-            )
-        ]
-
-
-class TopEmployer(models.Model):
-    """The ten largest active ESS establishments of a territory (by tranche, then name)."""
-
-    run = models.ForeignKey(
-        ImportRun, on_delete=models.CASCADE, db_index=False, db_constraint=False
-    )
-    perimeter = models.CharField(max_length=12)
-    territory_kind = models.CharField(max_length=12)
-    territory_code = models.CharField(max_length=12)
-    rank = models.PositiveSmallIntegerField()
-    siret = models.CharField(max_length=14)
-    name = models.CharField(max_length=300, blank=True)
-    commune_code = models.CharField(max_length=5, blank=True)
-    workforce_band = models.CharField(max_length=2, blank=True)
-
-    class Meta:
-        verbose_name = _("plus grand employeur")
-        verbose_name_plural = _("plus grands employeurs")
-        indexes = [
-            models.Index(
-                fields=["run", "perimeter", "territory_kind", "territory_code"],
-                name="observatory_top_lookup",
+                name="observatory_block_lookup",
             )
         ]
 

@@ -1,13 +1,15 @@
 """`get_portrait(territory, perimeter)`: the portrait every page, export and API call reads.
 
-It reads the pre-aggregated cells of the current import (essor.observatory.compute): one
-indexed query for the territory's cells (all communes' cells for a custom perimeter, summed
-here), one for its sub-territories, one for its QPV, one for its largest employers. While the
+It reads the pre-aggregated blocks of the current import (essor.observatory.compute): one
+indexed query for the territory's block (all communes' blocks for a custom perimeter, summed
+here), one for its sub-territories' totals, one for its QPV's counts. While the
 current import has no computed indicators (`essor sirene import --no-indicators`, a compute in
 progress or failed), the portrait is computed from the detail tables (essor.observatory.direct).
 When the thematic fields were edited since the compute (IndicatorSet.stale), the fields' figures
 are read from the detail tables, the rest from the cells.
 """
+
+import json
 
 from essor.observatory import scope
 from essor.observatory.assemble import (
@@ -28,7 +30,7 @@ from essor.observatory.direct import (
     reference_year,
     theme_cells,
 )
-from essor.observatory.models import IndicatorCell, IndicatorSet, TopEmployer
+from essor.observatory.models import IndicatorBlock, IndicatorSet
 from essor.observatory.portrait import Portrait
 from essor.sirene.models import ImportRun
 from essor.territories.enums import TerritoryKind
@@ -40,6 +42,7 @@ MEASURE_FIELDS = (
     "estimated_employees",
     "without_band",
 )
+ECONOMY_FIELDS = tuple(f"economy_{name}" for name in MEASURE_FIELDS)
 
 
 def get_portrait(territory, perimeter: str) -> Portrait | None:
@@ -61,24 +64,29 @@ def _place(territory) -> tuple[str, list[str]]:
     return territory.kind, [territory.code]
 
 
-def _cells(run, perimeter: str, kind: str, codes: list[str], **extra):
-    rows = IndicatorCell.objects.filter(run=run, perimeter=perimeter, territory_kind=kind)
-    rows = (
-        rows.filter(territory_code=codes[0])
-        if len(codes) == 1
-        else rows.filter(territory_code__in=codes)
-    )
-    return rows.filter(**extra).values_list("territory_code", "dimension", "key", *MEASURE_FIELDS)
+def _blocks(run, perimeter: str, kind: str, codes: list[str]):
+    rows = IndicatorBlock.objects.filter(run=run, perimeter=perimeter, territory_kind=kind)
+    if len(codes) == 1:
+        return rows.filter(territory_code=codes[0])
+    return rows.filter(territory_code__in=codes)
 
 
 def read_data(territory, perimeter: str, run, indicators: IndicatorSet) -> PortraitData:
     kind, codes = _place(territory)
     cells: Cells = {}
+    top: list[TopRow] = []
     if codes:
-        for _code, dimension, key, *values in _cells(run, perimeter, kind, codes):
-            if indicators.stale and dimension == THEME:
-                continue
-            add_cell(cells, dimension, key, Measures(*values))
+        for packed_cells, packed_top in _blocks(run, perimeter, kind, codes).values_list(
+            "cells", "top"
+        ):
+            for dimension, key, *values in json.loads(packed_cells):
+                if indicators.stale and dimension == THEME:
+                    continue
+                n, emp, est, wb = values
+                add_cell(cells, dimension, key, Measures(n, emp, float(est), wb))
+            top.extend(TopRow(*values) for values in json.loads(packed_top))
+    if len(codes) > 1:
+        top = sort_top(top)
     if indicators.stale:
         active = ess_establishments(run, perimeter).filter(
             territory.establishment_filter(), state="A"
@@ -91,29 +99,26 @@ def read_data(territory, perimeter: str, run, indicators: IndicatorSet) -> Portr
     if subs:
         by_code = {s.code: s for s in subs}
         arrondissements = territory.kind == K.COMMUNE
-        rows = _cells(run, perimeter, subs[0].kind, list(by_code), dimension__in=[TOTAL, ECONOMY])
+        rows = _blocks(run, perimeter, subs[0].kind, list(by_code)).values_list(
+            "territory_code", *MEASURE_FIELDS, *ECONOMY_FIELDS
+        )
         if not arrondissements:
             for sub in subs:
                 sub.economy = Measures()
-        for code, dimension, _key, *values in rows:
+        for code, *values in rows:
             sub = by_code[code]
-            if dimension == TOTAL:
-                sub.total.add(Measures(*values))
-            elif not arrondissements:
-                sub.economy.add(Measures(*values))
+            sub.total.add(Measures(*values[:4]))
+            if not arrondissements and values[4] is not None:
+                sub.economy.add(Measures(*values[4:]))
     qpvs = scope.qpvs(territory)
-    qpv_counts: dict[tuple[str, str], int] = {}
+    qpv_counts: dict[str, tuple[int, int]] = {}
     if qpvs:
         names = dict(qpvs)
-        for code, _dim, key, n, *_rest in _cells(
-            run, perimeter, K.QPV, list(names), dimension="qpv"
+        for code, inside, near in _blocks(run, perimeter, K.QPV, list(names)).values_list(
+            "territory_code", "qpv_inside", "qpv_near"
         ):
-            qpv_counts[(code, key)] = n
-    qpv_rows = [
-        (code, name, qpv_counts.get((code, "inside"), 0), qpv_counts.get((code, "near"), 0))
-        for code, name in qpvs
-    ]
-    top = _top(run, perimeter, kind, codes)
+            qpv_counts[code] = (inside, near)
+    qpv_rows = [(code, name, *qpv_counts.get(code, (0, 0))) for code, name in qpvs]
     return PortraitData(
         cells=cells,
         top=top,
@@ -123,21 +128,3 @@ def read_data(territory, perimeter: str, run, indicators: IndicatorSet) -> Portr
         reference_year=reference_year(run),
         commune_names=scope.commune_names([r.commune_code for r in top]),
     )
-
-
-def _top(run, perimeter: str, kind: str, codes: list[str]) -> list[TopRow]:
-    if not codes:
-        return []
-    rows = TopEmployer.objects.filter(run=run, perimeter=perimeter, territory_kind=kind)
-    rows = (
-        rows.filter(territory_code=codes[0])
-        if len(codes) == 1
-        else rows.filter(territory_code__in=codes)
-    )
-    found = [
-        TopRow(*values)
-        for values in rows.order_by("rank").values_list(
-            "siret", "name", "commune_code", "workforce_band"
-        )
-    ]
-    return found if len(codes) == 1 else sort_top(found)

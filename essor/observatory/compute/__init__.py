@@ -5,8 +5,10 @@ Steps (each timed, shown with a progress line):
    all-establishment aggregates per commune, the commune table, into DuckDB (source.py);
 2. qpv — establishments outside any QPV within 300 m of one (essor.observatory.qpvgeo);
 3. calcul — the cells of every dimension at every level, and the largest employers (cells.py);
-4. ecriture — bulk write (PostgreSQL COPY, SQLite JSON batches: the Sirene pipeline's write
-   paths), after deleting the run's previous cells and those of runs no longer online.
+4. ecriture — the cells and largest employers packed into one row per territory and perimeter
+   (IndicatorBlock, cells.pack), bulk-written (PostgreSQL COPY, SQLite executemany: the Sirene
+   pipeline's write paths) after deleting the run's previous blocks and those of runs no longer
+   online.
 
 Called by `essor sirene import` just before the new run goes online, so that the figures switch
 with the data. The thematic fields (ThemeNafCode, ThemeTag) are read at compute time: editing them
@@ -30,39 +32,11 @@ from tqdm import tqdm
 
 from essor.observatory import qpvgeo
 from essor.observatory.compute import cells, source
-from essor.observatory.models import (
-    IndicatorCell,
-    IndicatorSet,
-    ThemeNafCode,
-    ThemeTag,
-    TopEmployer,
-)
+from essor.observatory.models import IndicatorBlock, IndicatorSet, ThemeNafCode, ThemeTag
 from essor.sirene.models import ImportRun
 from essor.sirene.pipeline import load
 
-CELL_COLUMNS = [
-    "run_id",
-    "perimeter",
-    "territory_kind",
-    "territory_code",
-    "dimension",
-    "key",
-    "establishments",
-    "employer_establishments",
-    "estimated_employees",
-    "without_band",
-]
-TOP_COLUMNS = [
-    "run_id",
-    "perimeter",
-    "territory_kind",
-    "territory_code",
-    "rank",
-    "siret",
-    "name",
-    "commune_code",
-    "workforce_band",
-]
+BLOCK_COLUMNS = ["run_id", "perimeter", "territory_kind", "territory_code", *cells.BLOCK_VALUES]
 
 
 class Steps:
@@ -146,22 +120,26 @@ def _near(con: duckdb.DuckDBPyConnection) -> int:
     return len(rids)
 
 
-def delete_cells(keep: list[int]) -> None:
-    """Deletes the cells and top employers of every run not in `keep`."""
-    with load._large_sqlite_cache(), connection.cursor() as cursor:
-        for model in (IndicatorCell, TopEmployer):
-            table = model._meta.db_table
-            if keep:
-                marks = ", ".join(["%s"] * len(keep))
-                cursor.execute(f"DELETE FROM {table} WHERE run_id NOT IN ({marks})", keep)
-            else:
-                cursor.execute(f"DELETE FROM {table}")
+def delete_blocks(keep: list[int]) -> None:
+    """Deletes the indicator blocks of every run not in `keep`."""
+    table = IndicatorBlock._meta.db_table
+    with connection.cursor() as cursor:
+        if keep:
+            marks = ", ".join(["%s"] * len(keep))
+            cursor.execute(f"DELETE FROM {table} WHERE run_id NOT IN ({marks})", keep)
+        else:
+            cursor.execute(f"DELETE FROM {table}")
 
 
 def compute_indicators(
-    run: ImportRun | None = None, *, progress: bool = True, stdout=None
+    run: ImportRun | None = None,
+    *,
+    progress: bool = True,
+    stdout=None,
+    snapshot: Path | None = None,
 ) -> IndicatorSet:
-    """Computes and writes the indicator cells of `run` (default: the current run)."""
+    """Computes and writes the indicators of `run` (default: the current run), from the
+    import's `snapshot` (source.snapshot_from_staging) when given, else from the database."""
     run = run or ImportRun.objects.current()
     if run is None:
         raise CommandError("Aucun import Sirene en ligne : lancez d'abord essor sirene import.")
@@ -172,8 +150,11 @@ def compute_indicators(
     con = _connect(work_dir)
     try:
         with steps.step("lecture", "Lecture des établissements ESS"):
-            rows = source.load_establishments(con, run.pk, work_dir)
-            source.load_references(con, run.pk)
+            if snapshot is not None:
+                rows = source.load_snapshot(con, snapshot)
+            else:
+                rows = source.load_establishments(con, run.pk, work_dir)
+            source.load_references(con, run.pk, economy=snapshot is None)
             _register_themes(con)
             cells.prepare(con)
         with steps.step("qpv", "Établissements à moins de 300 m d'un QPV"):
@@ -187,7 +168,7 @@ def compute_indicators(
             # The run's previous cells and those of runs no longer online; the current run's
             # stay while a new import computes its own before going online.
             current = ImportRun.objects.current()
-            delete_cells([current.pk] if current and current.pk != run.pk else [])
+            delete_blocks([current.pk] if current and current.pk != run.pk else [])
             _write(con, run.pk, work_dir)
     finally:
         con.close()
@@ -208,35 +189,22 @@ def compute_indicators(
 
 
 def _write(con: duckdb.DuckDBPyConnection, run_id: int, work_dir: Path) -> None:
-    cells_sql = (
+    cells.pack(con)
+    names = ", ".join(cells.BLOCK_VALUES)
+    blocks_sql = (
         f"SELECT {run_id} AS run_id, perimeter, kind AS territory_kind, code AS territory_code, "
-        'dimension, k AS "key", n AS establishments, emp AS employer_establishments, '
-        "est AS estimated_employees, wb AS without_band "
-        "FROM cells ORDER BY perimeter, kind, code"
+        f"{names} FROM blocks ORDER BY perimeter, kind, code"
     )
-    tops_sql = (
-        f"SELECT {run_id} AS run_id, perimeter, kind AS territory_kind, "
-        'code AS territory_code, "rank", siret, name, commune AS commune_code, '
-        "band AS workforce_band FROM tops ORDER BY perimeter, kind, code, rank"
-    )
-    load._load(
-        con,
-        [
-            (cells_sql, IndicatorCell._meta.db_table, CELL_COLUMNS),
-            (tops_sql, TopEmployer._meta.db_table, TOP_COLUMNS),
-        ],
-        work_dir,
-        lambda n: None,
-    )
+    load._load(con, [(blocks_sql, IndicatorBlock._meta.db_table, BLOCK_COLUMNS)], work_dir,
+               lambda n: None)  # fmt: skip
     if connection.vendor == "postgresql":
         # Fresh statistics: without them the planner filters a sub-territories' query
-        # (territory_code = ANY(…)) row by row over the run's cells (568 ms -> 3 ms measured).
+        # (territory_code = ANY(…)) row by row over the run's rows (568 ms -> 3 ms measured).
         with connection.cursor() as cursor:
-            for model in (IndicatorCell, TopEmployer):
-                cursor.execute(f"ANALYZE {model._meta.db_table}")
+            cursor.execute(f"ANALYZE {IndicatorBlock._meta.db_table}")
 
 
-def compute_for_import(run: ImportRun, stdout=None) -> str:
+def compute_for_import(run: ImportRun, stdout=None, snapshot: Path | None = None) -> str:
     """The hook of `essor sirene import`, before the new run goes online. A failure does not
     fail the import: pages then compute from the detail tables until `essor indicators compute`.
     Returns a message for the run ("" when all went well)."""
@@ -244,7 +212,7 @@ def compute_for_import(run: ImportRun, stdout=None) -> str:
     guard = transaction.atomic() if connection.in_atomic_block else nullcontext()
     try:
         with guard:
-            compute_indicators(run, progress=False, stdout=stdout)
+            compute_indicators(run, progress=False, stdout=stdout, snapshot=snapshot)
     except Exception as exc:  # noqa: BLE001 - reported in the run's message
         return f" Indicateurs non calculés ({exc}) : lancez essor indicators compute."
     return ""

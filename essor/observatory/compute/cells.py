@@ -212,3 +212,53 @@ def _tops(con: duckdb.DuckDBPyConnection) -> None:
         "CREATE OR REPLACE TABLE tops AS SELECT * FROM direct_tops UNION ALL "
         + " UNION ALL ".join(rollups)
     )
+
+
+BLOCK_VALUES = [
+    "establishments",
+    "employer_establishments",
+    "estimated_employees",
+    "without_band",
+    "economy_establishments",
+    "economy_employer_establishments",
+    "economy_estimated_employees",
+    "economy_without_band",
+    "qpv_inside",
+    "qpv_near",
+    "cells",
+    "top",
+]
+
+
+def _measures(prefix: str, condition: str, default: str) -> str:
+    columns = zip(("n", "emp", "est", "wb"), BLOCK_VALUES[:4], strict=True)
+    return ", ".join(
+        f"coalesce(sum({m}) FILTER (WHERE {condition}), {default}) AS {prefix}{name}"
+        for m, name in columns
+    )
+
+
+def pack(con: duckdb.DuckDBPyConnection) -> None:
+    """`blocks`: one row per (perimeter, kind, code) with every cell as a JSON array of
+    [dimension, key, n, emp, est, wb], the largest employers as [siret, name, commune, band]
+    in rank order, and the total, economy and QPV measures as columns (IndicatorBlock)."""
+    con.execute(
+        f"""CREATE OR REPLACE TABLE blocks AS
+        WITH c AS (
+          SELECT perimeter, kind, code,
+                 {_measures("", "dimension = 'total'", "0")},
+                 {_measures("economy_", "dimension = 'economy'", "NULL")},
+                 coalesce(sum(n) FILTER (WHERE dimension = 'qpv' AND k = 'inside'), 0)
+                   AS qpv_inside,
+                 coalesce(sum(n) FILTER (WHERE dimension = 'qpv' AND k = 'near'), 0) AS qpv_near,
+                 '[' || string_agg(CAST(json_array(dimension, k, n, emp, est, wb) AS VARCHAR),
+                                   ',') || ']' AS cells
+          FROM cells GROUP BY perimeter, kind, code),
+        t AS (
+          SELECT perimeter, kind, code,
+                 '[' || string_agg(CAST(json_array(siret, name, commune, band) AS VARCHAR), ','
+                                   ORDER BY rank) || ']' AS top
+          FROM tops GROUP BY perimeter, kind, code)
+        SELECT c.*, coalesce(t.top, '[]') AS top
+        FROM c LEFT JOIN t USING (perimeter, kind, code)"""
+    )

@@ -1,9 +1,14 @@
-"""Reads what the indicators need from the application database into DuckDB.
+"""Reads what the indicators need into DuckDB: table `src` (the run's ESS establishments, needed
+columns only, dates as years) and `economy_src` (all active establishments per commune).
 
-Only the needed columns of the current run's ESS establishments, joined to their legal unit,
-are read; dates come as years. PostgreSQL: `COPY (SELECT …) TO STDOUT` into a CSV file that
-DuckDB reads (the fastest way out of PostgreSQL). SQLite: the cursor's rows in batches, turned
-into Arrow columns and appended to a DuckDB table.
+Two ways in, the same rows:
+- during `essor sirene import`, from the import's own DuckDB staging tables, saved as two Parquet
+  files just before the import closes its DuckDB (`snapshot_from_staging`, about a second at
+  10 M establishments): nothing is read back from the database it has just written;
+- for `essor indicators compute` alone (after the thematic fields were edited, or an import run
+  with --no-indicators), from the application database. PostgreSQL: `COPY (SELECT …) TO STDOUT`
+  into a CSV file that DuckDB reads; SQLite: the cursor's rows in batches, turned into Arrow
+  columns (Python binds every value: about 1 minute per million establishments).
 """
 
 from pathlib import Path
@@ -85,6 +90,60 @@ def establishment_sql() -> str:
     """
 
 
+def staging_sql() -> str:
+    """`establishment_sql` over the Sirene import's DuckDB tables out_etab_geo and out_ul
+    (essor.sirene.pipeline.transform, geo): the rows the import writes, before they are written."""
+    bands = ", ".join(f"'{b}'" for b in TOP_BANDS)
+    top = f"e.state = 'A' AND e.workforce_band IN ({bands})"
+    return f"""
+        SELECT e.commune_code, e.arrondissement_code, e.qpv_code, e.siren, e.naf, e.naf_division,
+               e.workforce_band, CAST(e.workforce_year AS INTEGER),
+               CASE WHEN e.employer THEN 1 WHEN NOT e.employer THEN 0 END, e.state,
+               CAST(year(e.created_on) AS INTEGER), CAST(year(e.closed_on) AS INTEGER),
+               e.lat, e.lon,
+               CASE WHEN {top} THEN e.siret END,
+               CASE WHEN {top} THEN coalesce(nullif(e.enseigne, ''), nullif(e.name, ''), e.siret)
+               END,
+               u.family, u.legal_category, CASE WHEN u.siae_kind <> '' THEN 1 ELSE 0 END,
+               CASE WHEN u.in_statistique THEN 1 ELSE 0 END,
+               CASE WHEN u.in_loi2014 THEN 1 ELSE 0 END
+        FROM out_etab_geo e JOIN out_ul u USING (siren)
+        WHERE u.in_statistique OR u.in_loi2014
+    """
+
+
+SNAPSHOT_FILES = ("indicators-src.parquet", "indicators-economy.parquet")
+
+
+def snapshot_from_staging(con: duckdb.DuckDBPyConnection, target: Path) -> Path:
+    """Writes the import's `src` and `economy_src` rows as Parquet files into the directory
+    `target` (created); returns it. Called by the Sirene import on its own DuckDB connection."""
+    target.mkdir(parents=True, exist_ok=True)
+    src, economy = (str(target / name).replace("'", "''") for name in SNAPSHOT_FILES)
+    names = ", ".join(n for n, _ in COLUMNS)
+    con.execute(
+        f"COPY (SELECT * FROM ({staging_sql()}) AS s({names})) TO '{src}' (FORMAT parquet)"
+    )
+    con.execute(
+        f"""COPY (SELECT commune_code, workforce_band,
+                         CAST(CASE WHEN employer THEN 1 WHEN NOT employer THEN 0 END AS INTEGER)
+                           AS employer, CAST(sum("count") AS BIGINT) AS n
+                  FROM out_agg WHERE state = 'A' AND commune_known GROUP BY ALL)
+            TO '{economy}' (FORMAT parquet)"""
+    )
+    return target
+
+
+def load_snapshot(con: duckdb.DuckDBPyConnection, snapshot: Path) -> int:
+    """`src` and `economy_src` from the files of `snapshot_from_staging`."""
+    src, economy = (str(snapshot / name).replace("'", "''") for name in SNAPSHOT_FILES)
+    _create(con, "src", COLUMNS)
+    con.execute(f"INSERT INTO src SELECT * FROM read_parquet('{src}')")
+    _create(con, "economy_src", ECONOMY_COLUMNS)
+    con.execute(f"INSERT INTO economy_src SELECT * FROM read_parquet('{economy}')")
+    return con.execute("SELECT count(*) FROM src").fetchall()[0][0]
+
+
 def _create(con: duckdb.DuckDBPyConnection, table: str, columns) -> None:
     con.execute(f"CREATE OR REPLACE TABLE {table} ({', '.join(f'{n} {t}' for n, t in columns)})")
 
@@ -124,9 +183,18 @@ def load_establishments(con: duckdb.DuckDBPyConnection, run_id: int, work_dir: P
     return con.execute("SELECT count(*) FROM src").fetchall()[0][0]
 
 
-def load_references(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
-    """Tranche midpoints, current communes (for the roll-ups) and the all-establishment
-    aggregates of active establishments per commune (the denominators of the ESS shares)."""
+ECONOMY_COLUMNS = [
+    ("commune_code", "VARCHAR"),
+    ("workforce_band", "VARCHAR"),
+    ("employer", "INTEGER"),
+    ("n", "BIGINT"),
+]
+
+
+def load_references(con: duckdb.DuckDBPyConnection, run_id: int, *, economy: bool = True) -> None:
+    """Tranche midpoints, current communes (for the roll-ups) and, unless `economy` is False
+    (read from a snapshot), the all-establishment aggregates of active establishments per
+    commune (the denominators of the ESS shares)."""
     con.register(
         "bands_src",
         {
@@ -142,18 +210,15 @@ def load_references(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
         )
     )
     _table(con, "communes", ["code", "epci", "departement", "region"], rows)
+    if not economy:
+        return
     aggregates = (
         EstablishmentAggregate.objects.filter(run_id=run_id, state="A", commune_known=True)
         .values_list("commune_code", "workforce_band", "employer")
         .annotate(n=Sum("count"))
         .order_by()
     )
-    _create(
-        con,
-        "economy_src",
-        [("commune_code", "VARCHAR"), ("workforce_band", "VARCHAR"), ("employer", "INTEGER"),
-         ("n", "BIGINT")],
-    )  # fmt: skip
+    _create(con, "economy_src", ECONOMY_COLUMNS)
     data = list(aggregates)
     if data:
         commune, band, employer, n = zip(*data, strict=True)

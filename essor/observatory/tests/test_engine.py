@@ -1,6 +1,8 @@
 """Pre-aggregated portraits against the direct oracle (every kind of territory, both
 perimeters) and the consistency of the figures across levels."""
 
+import json
+
 import pytest
 from django.db.models import Count
 
@@ -122,3 +124,28 @@ def test_ess_share_and_qpv_figures(synthetic):  # noqa: F811
     arrondissement = get_portrait(get_territory("commune", "69381"), "statistique")
     assert arrondissement.headline.all_establishments is None  # aggregates are per commune
     assert arrondissement.table("part_economie").rows == []
+
+
+def test_the_import_snapshot_and_the_database_give_the_same_blocks(synthetic):  # noqa: F811
+    """The import computes from its own staging tables (a Parquet snapshot); `essor indicators
+    compute` alone reads the database: the same blocks, cell for cell."""
+    from essor.observatory.compute import compute_indicators
+    from essor.observatory.models import IndicatorBlock
+
+    def blocks():
+        rows = IndicatorBlock.objects.filter(run=synthetic.run).values()
+        return {
+            (r["perimeter"], r["territory_kind"], r["territory_code"]): (
+                {k: v for k, v in r.items() if k not in ("id", "cells", "top")},
+                sorted(map(tuple, json.loads(r["cells"]))),
+                json.loads(r["top"]),
+            )
+            for r in rows
+        }
+
+    assert "indicateurs_source" in synthetic.run.step_durations
+    assert "Source des indicateurs non enregistrée" not in synthetic.run.message
+    from_snapshot = blocks()
+    assert len(from_snapshot) > 100
+    compute_indicators(synthetic.run, progress=False)
+    assert blocks() == from_snapshot

@@ -204,9 +204,10 @@ def _run(ul_path, etab_path, force, dry_run, progress, stdout, passage, work_dir
     try:
         _execute(con, run, steps, sources, ul_path, etab_path, force, dry_run, passage, work_dir)
         if not dry_run:
+            snapshot = _indicator_source(con, run, steps, work_dir) if indicators else None
             con.close()  # frees the staging tables before the indicators open their own DuckDB
             if indicators:
-                _indicators(run, steps)
+                _indicators(run, steps, snapshot)
             _online(run, steps)
     except RefusedImport as exc:
         if not dry_run:
@@ -221,6 +222,7 @@ def _run(ul_path, etab_path, force, dry_run, progress, stdout, passage, work_dir
         for source in sources:
             source.cleanup()
         shutil.rmtree(work_dir / "duckdb-tmp", ignore_errors=True)
+        shutil.rmtree(work_dir / f"indicators-source-{run.pk}", ignore_errors=True)
     return run
 
 
@@ -280,14 +282,28 @@ def _execute(con, run, steps, sources, ul_path, etab_path, force, dry_run, passa
         load.write_all(con, run, work_dir, advance)
 
 
-def _indicators(run: ImportRun, steps: Steps) -> None:
+def _indicator_source(con, run: ImportRun, steps: Steps, work_dir: Path) -> Path | None:
+    """What the observatory's indicators read, saved from the staging tables (Parquet) so that
+    they need not read back the rows just written. None on failure: they then read the
+    database."""
+    from essor.observatory.compute.source import snapshot_from_staging  # noqa: PLC0415
+
+    with steps.step("indicateurs_source", "Source des indicateurs"):
+        try:
+            return snapshot_from_staging(con, work_dir / f"indicators-source-{run.pk}")
+        except duckdb.Error as exc:
+            run.message += f" Source des indicateurs non enregistrée ({exc}) : lue dans la base."
+            return None
+
+
+def _indicators(run: ImportRun, steps: Steps, snapshot: Path | None = None) -> None:
     """The observatory's indicators of the new run, computed before it goes online so that
     figures and detail switch together. A failure is reported in the run's message, never
     fails the import (pages then read the detail tables)."""
     from essor.observatory.compute import compute_for_import  # noqa: PLC0415 - app boundary
 
     with steps.step("indicateurs", "Indicateurs de l'observatoire"):
-        run.message += compute_for_import(run)
+        run.message += compute_for_import(run, snapshot=snapshot)
 
 
 def _online(run: ImportRun, steps: Steps) -> None:
