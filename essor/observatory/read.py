@@ -15,7 +15,6 @@ from essor.observatory import scope
 from essor.observatory.assemble import (
     ECONOMY,
     THEME,
-    TOTAL,
     Cells,
     Measures,
     PortraitData,

@@ -107,8 +107,8 @@ def test_cap_and_unknown_territories_are_explained(client, current_import, monke
 
 def test_a_huge_list_is_cut_without_looking_every_territory_up(
     client,
-    current_import,
-    django_assert_max_num_queries,  # noqa: F811
+    current_import,  # noqa: F811
+    django_assert_max_num_queries,
 ):
     url = "/comparer/?" + "&".join(f"t=commune:{n:05d}" for n in range(1000))
     with django_assert_max_num_queries(120):
