@@ -121,9 +121,7 @@ def snapshot_from_staging(con: duckdb.DuckDBPyConnection, target: Path) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     src, economy = (str(target / name).replace("'", "''") for name in SNAPSHOT_FILES)
     names = ", ".join(n for n, _ in COLUMNS)
-    con.execute(
-        f"COPY (SELECT * FROM ({staging_sql()}) AS s({names})) TO '{src}' (FORMAT parquet)"
-    )
+    con.execute(f"COPY (SELECT * FROM ({staging_sql()}) AS s({names})) TO '{src}' (FORMAT parquet)")
     con.execute(
         f"""COPY (SELECT commune_code, workforce_band,
                          CAST(CASE WHEN employer THEN 1 WHEN NOT employer THEN 0 END AS INTEGER)
