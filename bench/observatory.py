@@ -10,8 +10,9 @@ var/bench/data/csv-<size>-s1/, generated when missing) and its referential datab
 that a QPV can be measured. Each database is imported once (the indicators computed by the import
 from its staging tables: steps `indicateurs_source` + `indicateurs`), then `essor indicators
 compute` alone (reading the database) is timed, then each territory's portrait is built `--repeat` times (p50 / p95 of the server time:
-get_portrait + JSON serialisation, and the page `/territoires/<type>/<code>/` through Django's test
-client when it answers 200) and `--direct-repeat` times with build_portrait_direct.
+get_portrait + JSON serialisation, the page `/territoires/<type>/<code>/` and the API
+`/api/territories/<type>/<code>/indicators` through Django's test client when they answer
+200) and `--direct-repeat` times with build_portrait_direct.
 PostgreSQL: the database `bench_observatory` on the server of $BENCH_POSTGRES_URL (default
 postgres://postgres@127.0.0.1:5432/), dropped and re-created. Results go to var/bench/observatory.json
 and to the « Observatoire » section of docs/performance.md (between its markers).
@@ -165,6 +166,16 @@ def _p(values: list[float], q: float) -> float:
     return round(values[min(len(values) - 1, int(round(q * (len(values) - 1))))], 1)
 
 
+def _client_times(client, url: str, repeat: int) -> list[float] | None:
+    """Server times of `url` through Django's test client (None unless it answers 200)."""
+    try:
+        if client.get(url).status_code != 200:
+            return None
+    except Exception:  # noqa: BLE001 - reported as missing
+        return None
+    return _times(lambda: client.get(url), repeat)
+
+
 def child_latency(args: dict) -> dict:
     _django()
     from django.test import Client
@@ -182,13 +193,8 @@ def child_latency(args: dict) -> dict:
             lambda t=territory: _serialise(build_portrait_direct(t, "statistique")),
             args["direct_repeat"],
         )
-        url = f"/territoires/{kind}/{code}/"
-        page = None
-        try:
-            if client.get(url).status_code == 200:
-                page = _times(lambda u=url: client.get(u), args["repeat"])
-        except Exception:  # noqa: BLE001 - the page may not exist yet
-            page = None
+        page = _client_times(client, f"/territoires/{kind}/{code}/", args["repeat"])
+        api = _client_times(client, f"/api/territories/{kind}/{code}/indicators", args["repeat"])
         results.append(
             {
                 "kind": kind,
@@ -197,6 +203,7 @@ def child_latency(args: dict) -> dict:
                 "pre_p50": _p(pre, 0.5),
                 "pre_p95": _p(pre, 0.95),
                 "page_p95": _p(page, 0.95) if page else None,
+                "api_p95": _p(api, 0.95) if api else None,
                 "direct_p50": _p(direct, 0.5),
                 "direct_p95": _p(direct, 0.95),
             }
@@ -346,7 +353,8 @@ def render(store: dict) -> str:
         "`lecture`, `qpv`, `calcul`, `ecriture`) and as `essor indicators compute` alone does it "
         "(reading the database: « seul »), then the server time of a territory's portrait "
         "(périmètre statistique): `get_portrait` (pre-aggregated blocks) + JSON serialisation of "
-        "all its tables, the territory page through Django's test client when it exists, and "
+        "all its tables, the territory page and its API (`/api/territories/<type>/<code>/"
+        "indicators`) through Django's test client, and "
         "`build_portrait_direct` (group-bys over the detail tables) + the same serialisation. "
         "Targets: compute ≤ 60 s, portrait p95 ≤ 300 ms. The machine is shared (load average "
         "noted).",
@@ -369,16 +377,19 @@ def render(store: dict) -> str:
         )
     lines += [
         "",
-        "| Établissements | Base | Territoire | pré-agrégé p50 / p95 (ms) | page p95 (ms) | direct p50 / p95 (ms) | direct / pré-agrégé (p95) |",
-        "|---:|---|---|---:|---:|---:|---:|",
+        "| Établissements | Base | Territoire | pré-agrégé p50 / p95 (ms) | page p95 (ms) | "
+        "API p95 (ms) | direct p50 / p95 (ms) | direct / pré-agrégé (p95) |",
+        "|---:|---|---|---:|---:|---:|---:|---:|",
     ]
     for r in runs:
         for t in r["latency"]:
             ratio = t["direct_p95"] / t["pre_p95"] if t["pre_p95"] else 0
             page = t["page_p95"] if t["page_p95"] is not None else "—"
+            api = t.get("api_p95") if t.get("api_p95") is not None else "—"
             lines.append(
                 f"| {r['establishments']:,} | {r['database']} | {t['label']} ({t['kind']} "
-                f"{t['code']}) | {t['pre_p50']} / {t['pre_p95']} | {page} | {t['direct_p50']} / "
+                f"{t['code']}) | {t['pre_p50']} / {t['pre_p95']} | {page} | {api} | "
+                f"{t['direct_p50']} / "
                 f"{t['direct_p95']} | {ratio:.0f} × |".replace(",", " ")
             )
     commands = sorted({r["command"] for r in runs})
