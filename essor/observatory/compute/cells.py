@@ -19,6 +19,15 @@ from essor.observatory.assemble import SURVIVAL_YEARS, TOP_SIZE
 
 MEASURES = "count(*) AS n, sum(emp) AS emp, sum(est) AS est, sum(wb) AS wb"
 ROLLUPS = [("epci", "epci"), ("departement", "departement"), ("region", "region")]
+# What the active cells and the largest employers read of each establishment (not e.*: `la`
+# holds each establishment once per perimeter and place, about 6 times).
+LA_COLUMNS = ", ".join(
+    f"e.{c}"
+    for c in (
+        "rid commune_code arrondissement_code qpv_code naf_division band workforce_year family "
+        "legal_category emp est wb top_siret top_name"
+    ).split()
+)
 
 
 def prepare(con: duckdb.DuckDBPyConnection) -> None:
@@ -82,8 +91,8 @@ def build(con: duckdb.DuckDBPyConnection) -> int:
     """Creates `cells(perimeter, kind, code, dimension, k, n, emp, est, wb)` and `tops`;
     returns the number of cells."""
     con.execute(
-        """CREATE OR REPLACE TABLE la AS
-        SELECT l.perimeter, l.kind, l.code, e.* FROM loc l JOIN e USING (rid)
+        f"""CREATE OR REPLACE TABLE la AS
+        SELECT l.perimeter, l.kind, l.code, {LA_COLUMNS} FROM loc l JOIN e USING (rid)
         WHERE e.state = 'A'"""
     )
     active = {
@@ -123,11 +132,16 @@ def build(con: duckdb.DuckDBPyConnection) -> int:
     con.execute("CREATE OR REPLACE TABLE direct_cells AS " + " UNION ALL ".join(parts))
     _dynamics(con)
     _economy(con)
+    # The commune cells with their EPCI, département and région, joined once for the 3 levels.
+    con.execute(
+        """CREATE OR REPLACE TABLE commune_cells AS
+        SELECT c.*, m.epci, m.departement, m.region
+        FROM direct_cells c JOIN communes m ON c.kind = 'commune' AND m.code = c.code"""
+    )
     rollups = [
-        f"""SELECT c.perimeter, '{kind}', m.{column}, c.dimension, c.k, sum(c.n), sum(c.emp),
-               sum(c.est), sum(c.wb)
-        FROM direct_cells c JOIN communes m ON c.kind = 'commune' AND m.code = c.code
-        WHERE m.{column} <> '' GROUP BY ALL"""
+        f"""SELECT perimeter, '{kind}', {column}, dimension, k, sum(n), sum(emp), sum(est),
+               sum(wb)
+        FROM commune_cells WHERE {column} <> '' GROUP BY ALL"""
         for kind, column in ROLLUPS
     ]
     con.execute(
@@ -230,35 +244,41 @@ BLOCK_VALUES = [
 ]
 
 
-def _measures(prefix: str, condition: str, default: str) -> str:
-    columns = zip(("n", "emp", "est", "wb"), BLOCK_VALUES[:4], strict=True)
-    return ", ".join(
-        f"coalesce(sum({m}) FILTER (WHERE {condition}), {default}) AS {prefix}{name}"
-        for m, name in columns
-    )
+def _measures(prefix: str, dimension: str, key: str) -> str:
+    """The measures of the cell (dimension, key) as block columns (a LEFT JOIN: NULL without)."""
+    names = zip(("n", "emp", "est", "wb"), BLOCK_VALUES[:4], strict=True)
+    columns = ", ".join(f"{m} AS {prefix}{name}" for m, name in names)
+    return f"(SELECT perimeter, kind, code, {columns} FROM cells WHERE dimension = '{dimension}' AND k = '{key}')"
 
 
 def pack(con: duckdb.DuckDBPyConnection) -> None:
     """`blocks`: one row per (perimeter, kind, code) with every cell as a JSON array of
     [dimension, key, n, emp, est, wb], the largest employers as [siret, name, commune, band]
-    in rank order, and the total, economy and QPV measures as columns (IndicatorBlock)."""
+    in rank order, and the total, economy and QPV measures as columns (IndicatorBlock).
+    The columns come from joins on the few cells they copy (not FILTERed sums over all)."""
+    total = ", ".join(f"coalesce(t.{name}, 0) AS {name}" for name in BLOCK_VALUES[:4])
+    economy = ", ".join(f"x.economy_{name}" for name in BLOCK_VALUES[:4])
     con.execute(
         f"""CREATE OR REPLACE TABLE blocks AS
         WITH c AS (
           SELECT perimeter, kind, code,
-                 {_measures("", "dimension = 'total'", "0")},
-                 {_measures("economy_", "dimension = 'economy'", "NULL")},
-                 coalesce(sum(n) FILTER (WHERE dimension = 'qpv' AND k = 'inside'), 0)
-                   AS qpv_inside,
-                 coalesce(sum(n) FILTER (WHERE dimension = 'qpv' AND k = 'near'), 0) AS qpv_near,
                  '[' || string_agg(CAST(json_array(dimension, k, n, emp, est, wb) AS VARCHAR),
                                    ',') || ']' AS cells
           FROM cells GROUP BY perimeter, kind, code),
-        t AS (
+        top AS (
           SELECT perimeter, kind, code,
                  '[' || string_agg(CAST(json_array(siret, name, commune, band) AS VARCHAR), ','
                                    ORDER BY rank) || ']' AS top
           FROM tops GROUP BY perimeter, kind, code)
-        SELECT c.*, coalesce(t.top, '[]') AS top
-        FROM c LEFT JOIN t USING (perimeter, kind, code)"""
+        SELECT c.perimeter, c.kind, c.code, {total}, {economy},
+               coalesce(qi.n, 0) AS qpv_inside, coalesce(qn.n, 0) AS qpv_near, c.cells,
+               coalesce(top.top, '[]') AS top
+        FROM c
+        LEFT JOIN {_measures("", "total", "")} t USING (perimeter, kind, code)
+        LEFT JOIN {_measures("economy_", "economy", "all")} x USING (perimeter, kind, code)
+        LEFT JOIN (SELECT perimeter, kind, code, n FROM cells
+                   WHERE dimension = 'qpv' AND k = 'inside') qi USING (perimeter, kind, code)
+        LEFT JOIN (SELECT perimeter, kind, code, n FROM cells
+                   WHERE dimension = 'qpv' AND k = 'near') qn USING (perimeter, kind, code)
+        LEFT JOIN top USING (perimeter, kind, code)"""
     )
