@@ -33,7 +33,7 @@ LA_COLUMNS = ", ".join(
 def prepare(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         """CREATE OR REPLACE TABLE e AS
-        SELECT row_number() OVER () AS rid,
+        SELECT s.rowid AS rid,
                coalesce(s.commune_code, '') AS commune_code,
                coalesce(s.arrondissement_code, '') AS arrondissement_code,
                coalesce(s.qpv_code, '') AS qpv_code, s.siren, coalesce(s.naf, '') AS naf,
