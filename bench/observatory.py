@@ -119,7 +119,8 @@ def _territories() -> list[tuple[str, str, str]]:
     from django.db.models import Count
 
     from essor.sirene.models import Establishment
-    from essor.territories.models import Commune, Epci
+    from essor.territories.enums import CommuneKind
+    from essor.territories.models import Commune, Epci, Perimeter
 
     current = Establishment.objects.current().filter(state="A")
     biggest = current.exclude(epci_siren="").values_list("epci_siren").annotate(n=Count("id"))
@@ -137,6 +138,14 @@ def _territories() -> list[tuple[str, str, str]]:
     ]
     if qpv:
         rows.append(("qpv", qpv[0][0], f"QPV {qpv[0][0]}"))
+    # A custom perimeter as large as a big département: its portrait sums one block per commune.
+    communes = Commune.objects.filter(departement_id="59", kind=CommuneKind.COMMUNE)
+    if communes.exists():
+        perimeter, _ = Perimeter.objects.get_or_create(
+            slug="bench-nord", defaults={"name": "Communes du Nord (banc d'essai)"}
+        )
+        perimeter.communes.set(communes)
+        rows.append(("perimeter", "bench-nord", f"périmètre de {communes.count()} communes"))
     return rows
 
 
