@@ -2,7 +2,7 @@
 `essor indicators export` command all read, so that they can only show the same numbers.
 
 `get_portrait(territory, perimeter)` (essor.observatory.read) returns a Portrait built from the
-pre-aggregated indicator cells of the current import; `essor.observatory.direct` builds the same
+pre-aggregated indicator blocks of the current import; `essor.observatory.direct` builds the same
 Portrait straight from the detail tables (the benchmark baseline and a test oracle).
 
 Conventions:
