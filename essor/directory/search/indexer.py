@@ -16,11 +16,18 @@ from collections.abc import Iterable, Iterator
 from django.db import connection, transaction
 
 from essor.directory.search import facets as fx
-from essor.directory.search.models import GRID_ZOOM, SearchEntry, SearchIndexState, SearchToken
+from essor.directory.search.models import (
+    GRID_ZOOM,
+    SearchEntry,
+    SearchEntryChange,
+    SearchIndexState,
+    SearchToken,
+)
 from essor.directory.search.text import normalise, normalise_cached
 from essor.nomenclatures.workforce import midpoint_for
 
 TABLE = SearchEntry._meta.db_table
+CHANGE_TABLE = SearchEntryChange._meta.db_table
 FTS_TABLE = "directory_search_fts"
 TSV_INDEX = "directory_search_tsv"
 BATCH = 20_000
@@ -302,6 +309,7 @@ def rebuild(stdout=None) -> SearchIndexState:
             else:
                 cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')")
                 cursor.execute(f"DELETE FROM {TABLE}")
+            cursor.execute(f"DELETE FROM {CHANGE_TABLE}")  # the new snapshot has them all
         rows: Iterable[list] = entry_rows(ctx, run_id) if run_id else iter(())
         count, vocabulary = write_rows(rows)
         extra, more_words = write_rows(actor_rows(ctx))
@@ -334,10 +342,27 @@ def rebuild(stdout=None) -> SearchIndexState:
         state.facets = unfiltered_facets()
         state.seconds = round(time.perf_counter() - started, 2)
         state.save()
+        # The columnar snapshot of the search engine, written before the commit: serving
+        # processes that see the new index find its files.
+        from essor.directory.search import engine
+
+        if engine.enabled():
+            engine.publish((state.pk, state.version, state.built_at, state.entries))
+            if stdout:
+                stdout.write(f"step=engine_snapshot s={time.perf_counter() - started:.1f}")
     return state
 
 
+def log_changes(where: str, params: list) -> None:
+    """Logs the ids of the entries matching `where` as changed (see engine.delta)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {CHANGE_TABLE} (entry_id) SELECT id FROM {TABLE} WHERE {where}", params
+        )
+
+
 def _delete_entries(where: str, params: list) -> None:
+    log_changes(where, params)
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(
@@ -364,15 +389,18 @@ def reindex_actor(actor) -> None:
         ctx = Context()
         last = SearchEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
         if actor.siren:
-            adjust_cells("siren = %s", [actor.siren], -1)
-            _delete_entries("siren = %s", [actor.siren])
+            where, params = "siren = %s", [actor.siren]
+            adjust_cells(where, params, -1)
+            _delete_entries(where, params)
             run_id = current_run_id()
             rows = entry_rows(ctx, run_id, [actor.siren]) if run_id else iter(())
         else:
-            adjust_cells("actor_slug = %s AND siren = ''", [actor.slug], -1)
-            _delete_entries("actor_slug = %s AND siren = ''", [actor.slug])
+            where, params = "actor_slug = %s AND siren = ''", [actor.slug]
+            adjust_cells(where, params, -1)
+            _delete_entries(where, params)
             rows = actor_rows(ctx, [actor.slug])
         _count, vocabulary = write_rows(rows)
+        log_changes(where, params)  # the rows just written (by their key, not by id order)
         _index_new_rows(last)
         adjust_cells("id > %s", [last], 1)
         write_vocabulary(vocabulary, replace=False)

@@ -121,3 +121,12 @@ class SearchMapCell(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["zoom", "cx", "cy"], name="search_map_cell")]
+
+
+class SearchEntryChange(models.Model):
+    """Ids of the entries deleted or written since the last full build (indexer.reindex_actor,
+    remove_actor), logged in the same transaction as the change. A serving process's columnar
+    snapshot (search.engine) leaves these ids out and reads their current rows instead, so its
+    answers stay exact whatever process changed the index. Emptied by the full build."""
+
+    entry_id = models.BigIntegerField()

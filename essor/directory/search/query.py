@@ -32,12 +32,13 @@ import hashlib
 import math
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 from django.db import connection
 
 from essor.directory.search import facets as fx
 from essor.directory.search.models import SearchEntry, SearchIndexState, SearchToken
 from essor.directory.search.params import PAGE_SIZE, SearchParams
-from essor.directory.search.text import edit_distance, max_typos, tokens
+from essor.directory.search.text import edit_distances, max_typos, tokens
 
 TABLE = SearchEntry._meta.db_table
 FTS_TABLE = "directory_search_fts"
@@ -147,13 +148,14 @@ def correct(word: str, allow_prefix: bool) -> str:
     candidates = SearchToken.objects.filter(
         first=word[0], length__gte=len(word) - limit, length__lte=len(word) + limit
     ).values_list("token", "frequency")
+    rows = list(candidates.iterator(chunk_size=5000))
+    distances = edit_distances(word, [token for token, _ in rows])
     best, best_key = word, None
-    for token, frequency in candidates.iterator(chunk_size=5000):
-        distance = edit_distance(word, token, limit)
-        if distance <= limit:
-            key = (distance, -frequency)
-            if best_key is None or key < best_key:
-                best, best_key = token, key
+    for at in np.flatnonzero(distances <= limit):  # in the candidates' order: first wins ties
+        token, frequency = rows[at]
+        key = (int(distances[at]), -frequency)
+        if best_key is None or key < best_key:
+            best, best_key = token, key
     return best
 
 
@@ -335,15 +337,8 @@ def facet_specs(params: SearchParams) -> list[tuple[str, str, str, dict[str, str
         ("employeur", "Employeur", "employer", {"oui": "Employeur", "non": "Non employeur"}),
         ("taille", "Taille", "size_band", dict(fx.SIZE_BANDS)),
     ]
-    kind = (params.territoire or "").partition(":")[0]
-    if params.epci or params.commune or kind in {"epci", "commune", "perimeter", "qpv"}:
-        specs.append(("commune", "Commune", "commune_code", None))
-    elif params.departement or kind == "departement":
-        specs.append(("epci", "Intercommunalité", "epci_siren", None))
-    elif params.region or kind == "region":
-        specs.append(("departement", "Département", "departement_code", None))
-    else:
-        specs.append(("region", "Région", "region_code", None))
+    key, column = territory_facet(params)
+    specs.append((key, TERRITORY_LEGENDS[key], column, None))
     specs += [
         ("qpv", "Quartier prioritaire (QPV)", "in_qpv", {"oui": "En QPV", "non": "Hors QPV"}),
         ("etat", "Situation", "is_open", {"ouvert": "En activité", "ferme": "Fermé"}),
@@ -352,6 +347,22 @@ def facet_specs(params: SearchParams) -> list[tuple[str, str, str, dict[str, str
 
 
 TERRITORY_LIMIT = 40
+TERRITORY_LEGENDS = {
+    "commune": "Commune", "epci": "Intercommunalité", "departement": "Département",
+    "region": "Région",
+}  # fmt: skip
+
+
+def territory_facet(params: SearchParams) -> tuple[str, str]:
+    """(key, column) of the territory facet shown: one level below the deepest selection."""
+    kind = (params.territoire or "").partition(":")[0]
+    if params.epci or params.commune or kind in {"epci", "commune", "perimeter", "qpv"}:
+        return "commune", "commune_code"
+    if params.departement or kind == "departement":
+        return "epci", "epci_siren"
+    if params.region or kind == "region":
+        return "departement", "departement_code"
+    return "region", "region_code"
 
 
 def territory_labels(key: str, codes: list[str]) -> dict[str, str]:
@@ -425,14 +436,13 @@ def query_groups(base: SearchParams, text, center, limit: int | None = None) -> 
         return cursor.fetchall()
 
 
-_GROUPS_CACHE: dict[int, list[tuple]] = {}
+_GROUPS_CACHE: dict[str, list[tuple]] = {}
 
 
 def unfiltered_groups() -> list[tuple]:
     """The GROUP BY of the whole index, kept in the index state (computed once per version)
     and in this process's memory."""
-    state = SearchIndexState.objects.order_by("pk").only("version").first()
-    version = state.version if state else -1
+    version = index_key()  # the version alone repeats after a full rebuild
     if version not in _GROUPS_CACHE:
         cached = cached_unfiltered(with_groups=True)
         if cached:
@@ -515,36 +525,43 @@ def compute_facets_and_total(
     most `limit` rows; `sampled` then receives a mark per GROUP BY that reached it (the total
     and those counts are lower bounds)."""
     grouped, total = grouped_counts(params, text, center, groups, limit, sampled)
+    counts_by_key: dict[str, dict] = dict(grouped)
+    key, column = territory_facet(params)
+    cells = territory_from_cells(params, key) if text is None and center is None else None
+    if cells:
+        counts_by_key[key] = cells
+    else:  # the territory level shown: its own GROUP BY
+        counts_by_key[key] = territory_group_by(params, text, center, key, column, limit, sampled)
+    return format_facets(params, counts_by_key), total
+
+
+def territory_group_by(params, text, center, key, column, limit, sampled) -> dict[str, int]:
+    where, args = filter_sql(params, text, center, exclude=key)
+    with connection.cursor() as cursor:
+        if limit is None:
+            cursor.execute(
+                f"SELECT e.{column}, COUNT(*) FROM {TABLE} e WHERE {where} GROUP BY e.{column}",
+                args,
+            )
+        else:
+            cursor.execute(
+                f"SELECT s.{column}, COUNT(*) FROM (SELECT e.{column} FROM {TABLE} e "
+                f"WHERE {where} LIMIT %s) s GROUP BY s.{column}",
+                [*args, limit],
+            )
+        fetched = cursor.fetchall()
+    if limit is not None and sampled is not None and sum(n for _, n in fetched) >= limit:
+        sampled.append(key)
+    return {value: n for value, n in fetched if value}
+
+
+def format_facets(params: SearchParams, counts_by_key: dict[str, dict]) -> list[Facet]:
+    """The facets to show, from {facet key: {value: count}} (labels, order, the territory
+    facet's top values)."""
     facets = []
-    for key, legend, column, labels in facet_specs(params):
+    for key, legend, _column, labels in facet_specs(params):
         selected = getattr(params, key)
-        if key in grouped:
-            counts = grouped[key]
-        elif text is None and center is None and (cells := territory_from_cells(params, key)):
-            counts = cells
-        else:  # the territory level shown: its own GROUP BY
-            where, args = filter_sql(params, text, center, exclude=key)
-            with connection.cursor() as cursor:
-                if limit is None:
-                    cursor.execute(
-                        f"SELECT e.{column}, COUNT(*) FROM {TABLE} e WHERE {where} "
-                        f"GROUP BY e.{column}",
-                        args,
-                    )
-                else:
-                    cursor.execute(
-                        f"SELECT s.{column}, COUNT(*) FROM (SELECT e.{column} FROM {TABLE} e "
-                        f"WHERE {where} LIMIT %s) s GROUP BY s.{column}",
-                        [*args, limit],
-                    )
-                fetched = cursor.fetchall()
-                if (
-                    limit is not None
-                    and sampled is not None
-                    and sum(n for _, n in fetched) >= limit
-                ):
-                    sampled.append(key)
-                counts = {value: n for value, n in fetched if value}
+        counts = counts_by_key.get(key, {})
         if key in BOOL_KEYS:
             names = BOOL_KEYS[key]
             selected_values = set() if selected is None else {names[0] if selected else names[1]}
@@ -563,7 +580,7 @@ def compute_facets_and_total(
             FacetValue(v, labels.get(v, v), counts.get(v, 0), v in selected_values) for v in ordered
         ]
         facets.append(Facet(key, legend, values))
-    return facets, total
+    return facets
 
 
 def territory_from_cells(params: SearchParams, key: str) -> dict[str, int] | None:
@@ -630,23 +647,26 @@ def resolve(params: SearchParams, prefix: bool = True):
     return text, center, messages
 
 
-def index_key() -> str:
+def index_key(state: tuple | None | bool = False) -> str:
     """Identifies the index's content: its version (bumped by every reindex and actor change)
-    and the time of its last full build."""
-    state = SearchIndexState.objects.order_by("pk").values_list("pk", "version", "built_at").first()
+    and the time of its last full build. `state`: the (pk, version, built_at, …) row when
+    already read."""
+    if state is False:
+        state = SearchIndexState.objects.order_by("pk").values_list("pk", "version", "built_at")
+        state = state.first()
     if state is None:
         return "none"
-    pk, version, built_at = state
+    pk, version, built_at = state[:3]
     return f"{pk}.{version}.{built_at.timestamp() if built_at else 0}"
 
 
-def cached_call(kind: str, key: str, compute):
+def cached_call(kind: str, key: str, compute, state: tuple | None | bool = False):
     """`compute()` through the Django cache, keyed by the index version and `key`."""
     from django.core.cache import cache
 
     if CACHE_SECONDS <= 0:
         return compute()
-    digest = hashlib.sha1(f"{connection.vendor}|{index_key()}|{key}".encode()).hexdigest()
+    digest = hashlib.sha1(f"{connection.vendor}|{index_key(state)}|{key}".encode()).hexdigest()
     full_key = f"directory_search:{kind}:{digest}"
     found = cache.get(full_key)
     if found is None:
@@ -656,11 +676,27 @@ def cached_call(kind: str, key: str, compute):
 
 
 def search(params: SearchParams, with_facets: bool = True, page_size: int = PAGE_SIZE):
-    """The page of results, the total and the facets of `params` (bounded work and cached:
-    see the module docstring)."""
+    """The page of results, the total and the facets of `params`: from the columnar engine
+    (exact, see essor.directory.search.engine) when it is available, else from SQL (bounded
+    work, see the module docstring); cached per index version."""
+    from essor.directory.search import engine
+
+    state = engine.current_state()
     query = params.to_query() if params.zone else params.to_query(bbox=None)
     key = f"{query}|{with_facets}|{page_size}|{COUNT_CAP}"
-    return cached_call("search", key, lambda: _search(params, with_facets, page_size))
+    return cached_call(
+        "search", key, lambda: search_now(params, with_facets, page_size, state), state
+    )
+
+
+def search_now(params: SearchParams, with_facets: bool, page_size: int, state) -> SearchResult:
+    from essor.directory.search import engine
+    from essor.directory.search.engine.search import run
+
+    found = engine.engine_for(state)
+    if found is not None:
+        return run(found, params, with_facets, page_size)
+    return _search(params, with_facets, page_size)
 
 
 def capped_count(where: str, args: list, cap: int) -> int:

@@ -13,6 +13,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+import numpy as np
+
 _ACRONYM = re.compile(r"\b(?:[A-Za-z]\.){2,}")
 _ELISION = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)['’`´]", re.I)
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -88,3 +90,25 @@ def edit_distance(a: str, b: str, limit: int) -> int:
             return limit + 1
         previous = current
     return previous[-1]
+
+
+def edit_distances(word: str, candidates: list[str]) -> np.ndarray:
+    """Levenshtein distance from `word` to each candidate, computed for all candidates at once
+    (numpy rows; the same values as `edit_distance` wherever that one is within its limit)."""
+    count = len(candidates)
+    if not count:
+        return np.zeros(0, dtype=np.int32)
+    width = max(len(c) for c in candidates)
+    lengths = np.fromiter((len(c) for c in candidates), dtype=np.int64, count=count)
+    padded = "".join(c.ljust(width, "\0") for c in candidates).encode("utf-32-le")
+    letters = np.frombuffer(padded, dtype=np.uint32).reshape(count, width)
+    steps = np.arange(width + 1, dtype=np.int32)
+    previous = np.tile(steps, (count, 1))  # distances from the empty prefix of `word`
+    for i, char in enumerate(word, 1):
+        # Substitution or match, and deletion; insertion (along the candidate) as a running
+        # minimum: current[j] = min_k(best[k] + j - k).
+        best = np.empty_like(previous)
+        best[:, 0] = i
+        np.minimum(previous[:, :-1] + (letters != ord(char)), previous[:, 1:] + 1, out=best[:, 1:])
+        previous = np.minimum.accumulate(best - steps, axis=1) + steps
+    return previous[np.arange(count), lengths]

@@ -1,5 +1,6 @@
-"""Bounded work of the directory search: capped counts and facets, precomputed map cells, the
-per-version cache."""
+"""Bounded work of the directory search's SQL path (the fallback while the columnar engine is not
+available, which is exact): capped counts and facets, precomputed map cells, the per-version
+cache."""
 
 import pytest
 from django.http import QueryDict
@@ -11,6 +12,14 @@ from essor.directory.search.models import SearchEntry, SearchMapCell
 from essor.directory.search.params import parse
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def sql_path(monkeypatch):
+    from essor.directory.search import engine
+
+    monkeypatch.setattr(engine, "ENABLED", False)
+
 
 WORLD = (-10.0, 35.0, 15.0, 55.0)
 
