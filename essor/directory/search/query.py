@@ -782,6 +782,13 @@ def suggest(q: str, limit: int = 8) -> list[dict]:
     text = text_query(q, prefix=True)
     if text is None:
         return []
+    from essor.directory.search import engine
+
+    found = engine.engine_for(engine.current_state())
+    if found is not None:
+        from essor.directory.search.engine.search import suggest_rows
+
+        return suggest_rows(found, text, limit)
     where, args = text_clause(text)
     rank, rank_args = rank_sql(text)
     with connection.cursor() as cursor:

@@ -92,3 +92,9 @@ def run(engine: Engine, params: SearchParams, with_facets: bool, page_size: int)
         total, rows, facets, page, pages, text, center, messages,
         total_capped=False, facets_capped=False, cap=sq.COUNT_CAP,
     )  # fmt: skip
+
+
+def suggest_rows(engine: Engine, text, limit: int) -> list[dict]:
+    """query.suggest from the engine: the best `limit` rows of the text alone."""
+    parts = evaluations(engine, SearchParams(q=text.phrase), text, None)
+    return fetch(page_ids(parts, 0, limit))

@@ -152,6 +152,13 @@ def test_engine_equals_sql_on_the_bench_queries(index, text):
     assert_same(text, page_size=5)
 
 
+@pytest.mark.parametrize("typed", ["ass", "epic", "club sp", "coop", "c", "asociation", "zzz"])
+def test_suggestions_from_the_engine_equal_sql(index, monkeypatch, typed):
+    fast = query.suggest(typed)
+    monkeypatch.setattr(engine, "ENABLED", False)
+    assert fast == query.suggest(typed)
+
+
 def test_engine_follows_actor_changes_and_full_rebuilds(index):
     actors = index
     key = engine.engine_for(engine.current_state()).key
@@ -190,6 +197,13 @@ def test_snapshot_files_are_written_and_opened(index, tmp_path, monkeypatch, set
     assert opened.snapshot.n == SearchEntry.objects.count()
     assert not opened.snapshot.ids.flags.writeable  # mmap, read-only
     for text in ("q=association", "famille=cooperative&taille=1", "q=coop&departement=44"):
+        assert_same(text)
+    actor = index[0]  # a change made by another process: logged, served as a delta
+    actor.name = "Coopérative Nouvelle"
+    actor.save()
+    reindex_actor(actor)
+    assert engine.engine_for(engine.current_state()).snapshot is opened.snapshot
+    for text in ("q=nouvelle", "q=coop", "famille=cooperative&taille=1"):
         assert_same(text)
 
 
