@@ -17,6 +17,7 @@ load: colouring a cached layout costs a few milliseconds, so France and large dÃ
 fast.
 """
 
+import hashlib
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -393,11 +394,14 @@ def territory_layout(kind: str, code: str, width: float = MAP_WIDTH) -> Layout |
         return None
     from essor.territories.models import ReferentialLoad
 
-    if kind == TerritoryKind.PERIMETER:  # edited by users: never cached
-        layout = build_layout(sub_territory_shapes(kind, code), width)
-        return layout if layout.paths else None
     last = ReferentialLoad.objects.order_by("-pk").values_list("pk", "started_at").first()
     version = f"{last[0]}:{last[1].timestamp()}" if last else "none"
+    if kind == TerritoryKind.PERIMETER:
+        # Edited by users: keyed by its communes, so that an edit draws a new map.
+        from essor.territories.lookup import communes_in
+
+        members = ",".join(sorted(communes_in(kind, code)))
+        version += ":" + hashlib.sha1(members.encode()).hexdigest()
     key = f"essor:choropleth:v2:{kind}:{code}:{width:g}:{version}"
     layout = cache.get(key)
     if layout is None:

@@ -75,15 +75,23 @@ def read_data(territory, perimeter: str, run, indicators: IndicatorSet) -> Portr
     cells: Cells = {}
     top: list[TopRow] = []
     if codes:
+        sums: dict[tuple[str, str], list] = {}  # plain lists: a perimeter sums ~100 000 cells
         for packed_cells, packed_top in _blocks(run, perimeter, kind, codes).values_list(
             "cells", "top"
         ):
-            for dimension, key, *values in json.loads(packed_cells):
-                if indicators.stale and dimension == THEME:
-                    continue
-                n, emp, est, wb = values
-                add_cell(cells, dimension, key, Measures(n, emp, float(est), wb))
+            for dimension, key, n, emp, est, wb in json.loads(packed_cells):
+                found = sums.get((dimension, key))
+                if found is None:
+                    sums[(dimension, key)] = [n, emp, est, wb]
+                else:
+                    found[0] += n
+                    found[1] += emp
+                    found[2] += est
+                    found[3] += wb
             top.extend(TopRow(*values) for values in json.loads(packed_top))
+        for (dimension, key), (n, emp, est, wb) in sums.items():
+            if not (indicators.stale and dimension == THEME):
+                add_cell(cells, dimension, key, Measures(n, emp, float(est), wb))
     if len(codes) > 1:
         top = sort_top(top)
     if indicators.stale:

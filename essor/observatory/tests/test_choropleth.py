@@ -188,6 +188,18 @@ def test_territory_layout_is_cached_and_absent_without_sub_territories(
     assert set(territory_layout("region", "52").paths) == {"44", "49"}
 
 
+def test_a_custom_perimeter_map_is_cached_until_its_communes_change(referential):
+    from essor.territories.models import Perimeter
+
+    perimeter = Perimeter.objects.create(name="Test", slug="test")
+    perimeter.communes.set(Commune.objects.filter(code__in=["44109", "44143"]))
+    assert set(territory_layout("perimeter", "test").paths) == {"44109", "44143"}
+    perimeter.communes.add(Commune.objects.get(code="44001"))
+    assert set(territory_layout("perimeter", "test").paths) == {"44109", "44143", "44001"}
+    perimeter.communes.remove(Commune.objects.get(code="44109"))
+    assert set(territory_layout("perimeter", "test").paths) == {"44143", "44001"}
+
+
 def test_sliver_gaps_between_unioned_communes_are_closed_but_real_holes_stay():
     projection, _, _ = fit((0, 45, 1, 46), 600, 600)
     sliver = shapely.box(0.3, 45.2, 0.3001, 45.8)  # a gap far thinner than a pixel
