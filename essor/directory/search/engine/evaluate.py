@@ -118,7 +118,12 @@ class Evaluation:
         for other in sets[1:]:
             if not len(result):
                 break
-            result = result[member(other, result)]
+            if len(result) > n // 64:  # two big sets: a mask is cheaper than a binary search
+                mask = np.zeros(n, dtype=bool)
+                mask[other] = True
+                result = result[mask[result]]
+            else:
+                result = result[member(other, result)]
         return result
 
     def _codes_of(self, column: str, values) -> list[int]:
@@ -308,8 +313,16 @@ class Evaluation:
             positions = positions[:need]
             return np.full(len(positions), 3, dtype=np.int8), positions
         tiers = self._tiers(positions)
-        order = np.argsort(tiers, kind="stable")[:need]
-        return tiers[order], positions[order]
+        chosen, taken = [], 0
+        for tier in range(4):  # each tier is already in score order
+            if taken >= need:
+                break
+            found = positions[tiers == tier][: need - taken]
+            chosen.append(found)
+            taken += len(found)
+        positions = np.concatenate(chosen) if chosen else positions[:0]
+        tiers = np.repeat(np.arange(len(chosen), dtype=np.int8), [len(c) for c in chosen])
+        return tiers, positions
 
     def _tiers(self, positions: np.ndarray) -> np.ndarray:
         s, text = self.s, self.q.text
@@ -317,11 +330,12 @@ class Evaluation:
         if not len(positions):
             return tiers
         every = np.ones(len(positions), dtype=bool)
+        mask = np.zeros(s.n, dtype=bool)
         for term in text.terms:
             found = s.name_tokens.of_prefix(term)
-            mask = np.zeros(s.n, dtype=bool)
             mask[found] = True
             every &= mask[positions]
+            mask[found] = False
         tiers[every] = 2
         names = s.name_code[positions]
         lo, hi = s.names.prefix_range(text.phrase)
