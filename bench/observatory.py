@@ -303,6 +303,9 @@ def main(argv=None) -> int:
         if options.latency_only and previous:
             env = _env(_database_url(database))
             prepared, computed = previous["prepare"], previous["compute"]
+            computed_at = previous.get(
+                "computed_at", f"{previous['date']} (load {previous['load']})"
+            )
         else:
             print(f"{database}: base, référentiel, import…", flush=True)
             env = _env(_database(database))
@@ -315,6 +318,8 @@ def main(argv=None) -> int:
             print(f"{database}: {prepared}", flush=True)
             computed = _run_child("compute", {}, env, logs / f"obs-compute-{database}.log")
             print(f"{database}: compute {computed}", flush=True)
+            now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+            computed_at = f"{now} (load {round(os.getloadavg()[0], 1)})"
         latency = _run_child(
             "latency",
             {"repeat": options.repeat, "direct_repeat": options.direct_repeat},
@@ -329,6 +334,7 @@ def main(argv=None) -> int:
             "prepare": prepared,
             "compute": computed,
             "latency": latency["territories"],
+            "computed_at": computed_at,  # import and compute; `date` is the latency's
             "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "commit": subprocess.run(
                 ["git", "log", "-1", "--format=%h", "--", "essor/observatory"],
@@ -382,13 +388,13 @@ def render(store: dict) -> str:
             f"| {r['establishments']:,} | {r['database']} | {r['prepare']['import_s']} | "
             f"{inside['seconds'] if inside else '—'} | {in_steps} | "
             f"{r['compute']['seconds']} | {alone} | {r['compute']['cells']:,} | "
-            f"{r['date']} (load {r['load']}) |".replace(",", " ")
+            f"{r.get('computed_at', r['date'])} |".replace(",", " ")
         )
     lines += [
         "",
         "| Établissements | Base | Territoire | pré-agrégé p50 / p95 (ms) | page p95 (ms) | "
-        "API p95 (ms) | direct p50 / p95 (ms) | direct / pré-agrégé (p95) |",
-        "|---:|---|---|---:|---:|---:|---:|---:|",
+        "API p95 (ms) | direct p50 / p95 (ms) | direct / pré-agrégé (p95) | Mesuré |",
+        "|---:|---|---|---:|---:|---:|---:|---:|---|",
     ]
     for r in runs:
         for t in r["latency"]:
@@ -399,7 +405,9 @@ def render(store: dict) -> str:
                 f"| {r['establishments']:,} | {r['database']} | {t['label']} ({t['kind']} "
                 f"{t['code']}) | {t['pre_p50']} / {t['pre_p95']} | {page} | {api} | "
                 f"{t['direct_p50']} / "
-                f"{t['direct_p95']} | {ratio:.0f} × |".replace(",", " ")
+                f"{t['direct_p95']} | {ratio:.0f} × | {r['date']} (load {r['load']}) |".replace(
+                    ",", " "
+                )
             )
     commands = sorted({r["command"] for r in runs})
     lines += [
