@@ -10,7 +10,8 @@ Low zooms (≤ MAP_CELL_MAX_ZOOM, France or a région on screen) read precompute
 département) when the search filters on those facets only: no GROUP BY over a million entries.
 Those cells are whole: a cell crossing the viewport's edge counts all its entries (the live
 aggregation counts only those inside). Below POINT_LIMIT entries the live query runs (points).
-Answers are cached per index version (query.cached_call).
+Other searches are aggregated by the columnar engine when it is available (engine/maps.py),
+else by SQL (live_map_data). Answers are cached per index version (query.cached_call).
 """
 
 from dataclasses import replace
@@ -58,6 +59,13 @@ def _map_data(params: SearchParams, bbox: tuple[float, float, float, float], zoo
         found = precomputed(params, bbox, zoom)
         if found is not None:
             return found
+    from essor.directory.search import engine
+
+    columnar = engine.engine_for(engine.current_state())
+    if columnar is not None:  # the same answer as live_map_data, without its GROUP BY
+        from essor.directory.search.engine.maps import map_data as engine_map_data
+
+        return engine_map_data(columnar, params, bbox, zoom)
     return live_map_data(params, bbox, zoom)
 
 

@@ -26,7 +26,9 @@ GROUPED = [
     "family", "legal_category_2", "sector", "size_band", "employer", "in_qpv", "is_open",
     "themes", "labels",
 ]  # fmt: skip
-SELECT = ["id", "score", *CODED, "themes", "labels", "glat", "glon", "name_norm", "text_norm"]
+SELECT = [
+    "id", "score", *CODED, "themes", "labels", "glat", "glon", "tx", "ty", "name_norm", "text_norm",
+]  # fmt: skip
 
 
 class Words:
@@ -88,6 +90,8 @@ class Snapshot:
     labels: np.ndarray
     glat: np.ndarray  # float64, NaN when unknown
     glon: np.ndarray
+    tx: np.ndarray  # int32 map cell at models.GRID_ZOOM, -1 when unknown
+    ty: np.ndarray
     name_code: np.ndarray  # int32 code in `names` (sorted)
     names: Words
     text: Postings
@@ -237,11 +241,15 @@ def build(rows) -> Snapshot:
     def floats(values: list) -> np.ndarray:
         return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
 
+    def ints(values: list) -> np.ndarray:
+        return np.array([-1 if v is None else v for v in values], dtype=np.int32).reshape(-1)
+
     snapshot = Snapshot(
         n=n, ids=np.array(data["id"], dtype=np.int64).reshape(-1),
         score=floats(data["score"]).reshape(-1), codes=codes, values=values, themes=themes,
         labels=labels, glat=floats(data["glat"]).reshape(-1),
-        glon=floats(data["glon"]).reshape(-1), name_code=name_code, names=Words.build(names),
+        glon=floats(data["glon"]).reshape(-1), tx=ints(data["tx"]), ty=ints(data["ty"]),
+        name_code=name_code, names=Words.build(names),
         text=text, name_tokens=name_tokens, group=group, group_columns=group_columns,
     )  # fmt: skip
     derive(snapshot)

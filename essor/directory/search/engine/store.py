@@ -23,7 +23,7 @@ from essor.directory.search.models import SearchEntry, SearchEntryChange
 TABLE = SearchEntry._meta.db_table
 CHANGE_TABLE = SearchEntryChange._meta.db_table
 FILE_MIN_ENTRIES = 100_000  # below: built in memory when needed, never written
-FORMAT = 2
+FORMAT = 3
 
 
 def index_key(state: tuple | None) -> str:
@@ -68,7 +68,7 @@ def build_from_database() -> sn.Snapshot:
     return snapshot
 
 
-ARRAYS = ["ids", "score", "themes", "labels", "glat", "glon", "name_code", "group"]
+ARRAYS = ["ids", "score", "themes", "labels", "glat", "glon", "tx", "ty", "name_code", "group"]
 
 
 def save(snapshot: sn.Snapshot, key: str) -> Path:

@@ -225,3 +225,30 @@ def test_vectorised_edit_distances_equal_the_reference(word, candidates):
     assert list(edit_distances(word, candidates)) == [
         edit_distance(word, c, 100) for c in candidates
     ]
+
+
+def same_map(a: dict, b: dict) -> None:
+    assert (a["total"], a["zoom"], a["points"]) == (b["total"], b["zoom"], b["points"])
+    cells_a = sorted((c["n"], c["lat"], c["lon"]) for c in a["cells"])
+    cells_b = sorted((c["n"], c["lat"], c["lon"]) for c in b["cells"])
+    assert [c[0] for c in cells_a] == [c[0] for c in cells_b]
+    for (_, lat_a, lon_a), (_, lat_b, lon_b) in zip(cells_a, cells_b, strict=True):
+        assert lat_a == pytest.approx(lat_b, abs=2e-4) and lon_a == pytest.approx(lon_b, abs=2e-4)
+
+
+@pytest.mark.parametrize("text", ["q=association", "theme=alimentation_durable", "q=c&qpv=non",
+                                  "employeur=oui&departement=44", "autour=44000&rayon=30", ""])  # fmt: skip
+@pytest.mark.parametrize(
+    ("bbox", "zoom"), [((-5.5, 41.2, 9.8, 51.2), 5), ((-2.0, 47.0, -1.0, 47.5), 9),
+                       ((-1.64, 47.17, -1.48, 47.26), 12), ((-5.5, 41.2, 9.8, 51.2), 11)],
+)  # fmt: skip
+def test_engine_map_equals_the_live_sql_map(index, monkeypatch, text, bbox, zoom):
+    from essor.directory.search import mapagg
+    from essor.directory.search.engine.maps import map_data
+
+    monkeypatch.setattr(mapagg, "MAX_CELLS", 6)  # the coarsening loop runs too
+    params = parse(QueryDict(text))
+    found = engine.engine_for(engine.current_state())
+    same_map(map_data(found, params, bbox, zoom), mapagg.live_map_data(params, bbox, zoom))
+    monkeypatch.setattr(mapagg, "POINT_LIMIT", 10_000)  # every entry as a point
+    same_map(map_data(found, params, bbox, zoom), mapagg.live_map_data(params, bbox, zoom))
