@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from essor.accounts import audit
 from essor.directory import events, notifications
-from essor.directory.actions import _check_moderator, _organisation
+from essor.directory.actions.common import check_moderator, organisation_of
 from essor.directory.enums import ModerationStatus, VersionKind, VersionStatus
 from essor.directory.models import (
     Actor,
@@ -191,8 +191,8 @@ def merge_actors(keep: Actor, duplicate: Actor, by, *, source: str = "web") -> A
     for actor in (keep, duplicate):
         if actor.status in (ModerationStatus.DUPLICATE, ModerationStatus.REMOVED):
             raise ValidationError(_("« %s » n'est plus actif dans l'annuaire.") % actor.name)
-    _check_moderator(by, keep)
-    _check_moderator(by, duplicate)
+    check_moderator(by, keep)
+    check_moderator(by, duplicate)
     duplicate_was = duplicate.status
     refused = list(
         duplicate.versions.filter(kind=VersionKind.CREATION, status=VersionStatus.PENDING)
@@ -229,7 +229,7 @@ def merge_actors(keep: Actor, duplicate: Actor, by, *, source: str = "web") -> A
         by,
         "directory.actor.merged",
         keep,
-        organisation=_organisation(keep),
+        organisation=organisation_of(keep),
         changes={**filled, "merged": [None, duplicate.slug], "moved": [None, moved]},
         source=source,
     )
@@ -237,7 +237,7 @@ def merge_actors(keep: Actor, duplicate: Actor, by, *, source: str = "web") -> A
         by,
         "directory.actor.marked_duplicate",
         duplicate,
-        organisation=_organisation(duplicate),
+        organisation=organisation_of(duplicate),
         changes={
             "status": [duplicate_was, ModerationStatus.DUPLICATE],
             "duplicate_of": [None, keep.slug],
