@@ -57,6 +57,11 @@ VIEWPORTS = [
     ("région z8 (Pays de la Loire)", (-2.6, 46.2, 0.95, 48.6), 8),
     ("ville z12 (Nantes)", (-1.64, 47.17, -1.48, 47.26), 12),
     ("rue z16 (Nantes centre)", (-1.561, 47.211, -1.551, 47.216), 16),
+    # With a search: not the precomputed cells (the engine, or SQL without it).
+    ("France z5, mot « association »", (-5.5, 41.2, 9.8, 51.2), 5, "q=association"),
+    ("France z5, thème", (-5.5, 41.2, 9.8, 51.2), 5, "theme=alimentation_durable"),
+    ("région z8, employeur", (-2.6, 46.2, 0.95, 48.6), 8, "employeur=oui"),
+    ("ville z12 (Nantes), mot « association »", (-1.64, 47.17, -1.48, 47.26), 12, "q=association"),
 ]
 
 
@@ -386,10 +391,13 @@ def measure_map(repeat: int, baselines: bool = True, naive_repeat: int = 3) -> l
     client = Client()
     client.get("/annuaire/carte.json?zoom=3")  # untimed: loads the URLs and views once
     rows = []
-    for label, (west, south, east, north), zoom in VIEWPORTS:
+    from essor.directory.search import engine
+
+    for label, (west, south, east, north), zoom, *search in VIEWPORTS:
         url = "/annuaire/carte.json?" + urlencode(
             {"bbox": f"{west},{south},{east},{north}", "zoom": zoom}
         )
+        url += f"&{search[0]}" if search else ""
         times, size, cells, points = [], 0, 0, 0
         for _ in range(repeat):
             t = time.perf_counter()
@@ -398,8 +406,18 @@ def measure_map(repeat: int, baselines: bool = True, naive_repeat: int = 3) -> l
             size = len(response.content)
         data = json.loads(response.content)
         cells, points = len(data["cells"]), len(data["points"])
+        sql_times = []
+        if search:  # the same answer from SQL (the engine off)
+            engine.ENABLED = False
+            try:
+                for _ in range(3):
+                    t = time.perf_counter()
+                    client.get(url)
+                    sql_times.append(time.perf_counter() - t)
+            finally:
+                engine.ENABLED = True
         all_times, body = [], ""
-        for _ in range(max(1, naive_repeat) if baselines else 0):
+        for _ in range(max(1, naive_repeat) if baselines and not search else 0):
             t = time.perf_counter()
             with connection.cursor() as cursor:
                 cursor.execute(
@@ -417,6 +435,7 @@ def measure_map(repeat: int, baselines: bool = True, naive_repeat: int = 3) -> l
         rows.append({
             "label": label, "zoom": zoom, "total": data["total"], "cells": cells,
             "points": points, "p95_ms": ms(p95(times)), "bytes": size,
+            **({"sql_p95_ms": ms(p95(sql_times))} if sql_times else {}),
             **({"all_points_p95_ms": ms(p95(all_times)), "all_points_bytes": len(body)}
                if all_times else {}),
         })  # fmt: skip
@@ -513,37 +532,43 @@ def rss_mb(pid: int) -> float | None:
 FINDINGS = """
 ### Columnar search engine (hand-written, 26 November 2026)
 
-The tables above are the first runs of the engine (another machine than the earlier runs: an
-Intel Xeon instead of an AMD EPYC, where the naive search is 2 to 3 × faster; compare within a
-run). PostgreSQL ran at load average 0.7 to 2.6, SQLite at 1.1 to 1.8, 15 repetitions.
+The tables above are runs of the engine on another machine than the earlier runs (an Intel
+Xeon instead of an AMD EPYC, where the naive search is 2 to 3 × faster: compare within a run).
+Load average at the end 2.9 (PostgreSQL) and 4.3 (SQLite: the test suite ran part of the
+time), 15 repetitions; the naive and « all points » columns come from the runs of 14:08
+(SQLite) and 14:16 (PostgreSQL), same code, same machine.
 
 - `search()` is answered by an in-process columnar engine (`essor/directory/search/engine/`,
   numpy): a snapshot of the index in page order (score DESC, id), dictionary-encoded facet
   columns, the grouped facet columns combined into groups (one bincount for all of them), CSR
   postings of the text and name tokens, territory and latitude lookups. It is written as .npy
-  files at reindex (55 s on PostgreSQL, 44 to 105 s on SQLite depending on the load, 348 MB)
+  files at reindex (47 s on PostgreSQL, 44 to 105 s on SQLite depending on the load, 360 MB)
   and opened with mmap by each server process. Counts and facets are exact (no « plus de
   10 000 » when the engine answers); the ranking is the SQL path's. Hypothesis tests compare
-  the two paths (totals, every facet count, page rows) on a generated index, both databases.
-  Actor changes are logged (`SearchEntryChange`) and served as a delta until the next full
-  build; the SQL path stays the fallback (snapshot being built) and serves exports.
+  the two paths (totals, every facet count, page rows, suggestions, map cells and points) on a
+  generated index, on both databases. Actor changes are logged (`SearchEntryChange`) and served
+  as a delta until the next full build; the SQL path stays the fallback (snapshot being built)
+  and serves exports.
 - Before → after in the same run (p95, SQL path = the bounded work): PostgreSQL
-  « association » 491 → 11 ms with an exact total (105 252 instead of « plus de 10 000 »),
-  « club sport » 461 → 17 ms, typo 333 → 16 ms, famille + taille 215 → 5 ms, mot + thème +
-  employeur 607 → 6.5 ms: every query ≤ 18 ms (target 50 ms). SQLite: « association » 232 →
-  11 ms, mot + EPCI 397 → 5 ms: every query ≤ 18 ms (target 150 ms). Typo correction scores its
+  « association » 363 → 8.5 ms with an exact total (105 252 instead of « plus de 10 000 »),
+  « club sport » 414 → 16 ms, typo 304 → 13 ms, famille + taille 196 → 5 ms, mot + thème +
+  employeur 575 → 6 ms: every query ≤ 17 ms (target 50 ms). SQLite: « association » 254 →
+  13 ms, mot + EPCI 682 → 5 ms: every query ≤ 21 ms (target 150 ms). Typo correction scores its
   candidates with a vectorised Levenshtein (same results, both paths).
-- 50 users, 30 s: PostgreSQL p95 113 ms, median 22 ms, 1 462 pages; SQLite p95 225 ms, median
-  53 ms, 1 406 pages; no error (before: p95 8.0 and 9.0 s). A first SQLite run, while the
-  PostgreSQL import ran on the same 2 cores (load average 6), had p95 365 ms: with 12 distinct
-  queries the pages come from the result cache, so the rest is template rendering, and it
-  needs a free core.
-- Memory: a serving process holds 121 to 131 MB after its first page and 286 MB after the
-  load test, mapped snapshot pages included (shared by the processes); building the snapshot
-  peaks at about 2.6 GB (Python dictionaries of the tokens, one core).
-- Not done: the map's live aggregation (a map with text or other facet filters) still runs in
-  SQL; the delta is re-read whole at each index version (fine for hundreds of changed entries,
-  a long log calls for a periodic snapshot rebuild).
+- Map with a search (not served by the precomputed cells): the engine aggregates the matches
+  of the viewport, 7 to 14 ms against 48 ms to 1.7 s for the SQL GROUP BY (« thème » at France
+  z5 on SQLite). The four plain viewports still come from the precomputed cells.
+- 50 users, 30 s: PostgreSQL p95 65 ms, median 15 ms, 1 477 pages; SQLite p95 185 ms, median
+  36 ms, 1 416 pages; no error (before: p95 8.0 and 9.0 s). An earlier SQLite run while the
+  PostgreSQL import ran on the same 2 cores (load average 6) had p95 365 ms: with 12 distinct
+  queries the pages come from the result cache, the rest is template rendering, which needs a
+  free core.
+- Memory: a serving process holds 121 to 130 MB after its first page and 282 to 286 MB after
+  the load test, mapped snapshot pages included (shared by the processes); building the
+  snapshot peaks at about 2.6 GB (Python dictionaries of the tokens, one core).
+- Not done: the delta is re-read whole at each index version (fine for hundreds of changed
+  entries; a long log calls for a periodic snapshot rebuild, not automated); exports still
+  read SQL.
 
 ### Bounded work (hand-written, 26 November 2026, after the first runs)
 
@@ -687,9 +712,9 @@ def render(store: dict) -> str:
             )
         lines += [
             "",
-            "| Map viewport | Results | cells / points | p95 (ms) | size (KB) | "
+            "| Map viewport | Results | cells / points | p95 (ms) | size (KB) | SQL p95 (ms) | "
             "all points: p95 (ms) | all points: size (KB) | size ratio |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for row in run["map"]:
             all_bytes = row.get("all_points_bytes")
@@ -697,7 +722,7 @@ def render(store: dict) -> str:
             all_kb = f"{all_bytes / 1024:.1f}" if all_bytes else "—"
             lines.append(
                 f"| {row['label']} | {row['total']} | {row['cells']} / {row['points']} | "
-                f"{row['p95_ms']} | {row['bytes'] / 1024:.1f} | "
+                f"{row['p95_ms']} | {row['bytes'] / 1024:.1f} | {row.get('sql_p95_ms', '—')} | "
                 f"{row.get('all_points_p95_ms', '—')} | {all_kb} | {ratio} |"
             )
         load = run["load"]

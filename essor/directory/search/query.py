@@ -1,5 +1,10 @@
 """Search over the index: `search(params) -> SearchResult(total, rows, facets)`.
 
+Answered by the in-process columnar engine (essor.directory.search.engine: exact counts and
+facets, the same ranking) whenever its snapshot of the index is available; by the SQL below
+otherwise (while a snapshot is being built, or with the engine turned off). The SQL path is
+also what exports and feeds reuse (`filter_sql`).
+
 The same SQL on both databases except the full-text clause (FTS5 MATCH on SQLite, tsvector @@
 tsquery on PostgreSQL). Typo tolerance is done in Python over the vocabulary table, so both
 databases correct the same way. Ranking: exact name, name prefix, every word in the name, other

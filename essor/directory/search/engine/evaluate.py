@@ -4,7 +4,7 @@ query.rank_sql, then score DESC, id). Every predicate is the one of query.filter
 columns instead of SQL."""
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -44,21 +44,7 @@ class Query:
                 from essor.territories.lookup import communes_in
 
                 territoire = ("commune_code", tuple(communes_in(kind, code) or ()))
-        return cls(params, text, center, territoire, shown_territory(params))
-
-
-def shown_territory(params: SearchParams) -> tuple[str, str]:
-    """The territory facet query.facet_specs shows (one level below the deepest selection)."""
-    kind = (params.territoire or "").partition(":")[0]
-    if params.epci or params.commune or kind in {"epci", "commune", "perimeter", "qpv"}:
-        key = "commune"
-    elif params.departement or kind == "departement":
-        key = "epci"
-    elif params.region or kind == "region":
-        key = "departement"
-    else:
-        key = "region"
-    return key, TERRITORY[key]
+        return cls(params, text, center, territoire, sq.territory_facet(params))
 
 
 def member(sorted_values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
@@ -344,7 +330,3 @@ class Evaluation:
         if exact >= 0:
             tiers[names == exact] = 0
         return tiers
-
-
-def without_grouped(params: SearchParams) -> SearchParams:
-    return replace(params, **sq.CLEARED)
