@@ -95,8 +95,7 @@ def start_build(key: str) -> None:
         from django.db import connection as thread_connection
 
         try:
-            snapshot = store.build_from_database()
-            store.save(snapshot, key)
+            build_and_save(key)
         except Exception:  # noqa: BLE001 — the SQL path keeps answering
             log.exception("directory search engine: snapshot build failed")
         finally:
@@ -105,6 +104,10 @@ def start_build(key: str) -> None:
                 _building.discard(key)
 
     threading.Thread(target=work, name="directory-search-snapshot", daemon=True).start()
+
+
+def build_and_save(key: str) -> None:
+    store.save(store.build_from_database(), key)
 
 
 def forget() -> None:

@@ -207,6 +207,35 @@ def test_snapshot_files_are_written_and_opened(index, tmp_path, monkeypatch, set
         assert_same(text)
 
 
+def test_big_index_without_files_is_served_by_sql_while_built(
+    index, tmp_path, monkeypatch, settings
+):
+    settings.DIRECTORY_SEARCH_ENGINE_DIR = str(tmp_path)
+    monkeypatch.setattr(store, "FILE_MIN_ENTRIES", 10)  # this index counts as big
+    started = []
+
+    class Thread:  # the build is run below, in this thread (same test transaction)
+        def __init__(self, target, **kwargs):
+            started.append(target)
+
+        def start(self):
+            pass
+
+    monkeypatch.setattr(engine.threading, "Thread", Thread)
+    engine.forget()
+    state = engine.current_state()
+    assert engine.engine_for(state) is None and len(started) == 1
+    monkeypatch.setattr(query, "COUNT_CAP", 3)
+    assert query.search(parse(QueryDict("q=association"))).total_capped  # the SQL path
+    assert engine.engine_for(state) is None and len(started) == 1  # one build at a time
+    key = store.index_key(state[:3])
+    engine.build_and_save(key)
+    engine._building.discard(key)
+    found = engine.engine_for(state)
+    assert found is not None and found.snapshot.n == SearchEntry.objects.count()
+    assert not query.search(parse(QueryDict("q=association"))).total_capped
+
+
 def test_search_uses_the_engine_and_falls_back_to_sql(index, monkeypatch):
     result = query.search(parse(QueryDict("q=association")))
     assert result.total == sum(
