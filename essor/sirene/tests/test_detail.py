@@ -308,3 +308,26 @@ def test_35_column_legal_unit_file_is_read(db, tmp_path, ul_file, etab_file):
         reference.legal_units_read,
         reference.legal_units_kept,
     )
+
+
+def test_indicators_read_the_database_when_the_staging_snapshot_fails(
+    nantes, ess_files, monkeypatch
+):
+    """The import hands the observatory a Parquet snapshot of its staging tables; if writing it
+    fails (a full disk…), the import still goes online and the indicators read the database."""
+    import duckdb
+
+    from essor.observatory.compute import source
+    from essor.observatory.models import IndicatorBlock, IndicatorSet
+
+    def broken(con, target):
+        raise duckdb.IOException("No space left on device")
+
+    monkeypatch.setattr(source, "snapshot_from_staging", broken)
+    ul, etab, _ = ess_files
+    run = run_import(ul, etab, progress=False)
+    run.refresh_from_db()
+    assert run.is_current
+    assert "Source des indicateurs non enregistrée (No space left on device)" in run.message
+    assert IndicatorSet.objects.filter(run=run).exists()
+    assert IndicatorBlock.objects.filter(run=run, territory_kind="france").exists()
