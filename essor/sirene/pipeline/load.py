@@ -20,6 +20,7 @@ from essor.sirene.pipeline import pgcopy
 BATCH = 50_000
 JSON_MAX_COLUMNS = 10
 SQLITE_DELETE_CACHE_KIB = 128 * 1024
+SQLITE_WRITE_CACHE_KIB = 256 * 1024
 
 LEGAL_UNIT_COLUMNS = (
     "siren diffusion name usual_name sigle legal_category naf naf_nomenclature workforce_band "
@@ -90,6 +91,13 @@ def _select(
 
 
 def write_all(con, run: ImportRun, work_dir: Path, advance: Callable[[int], None]) -> None:
+    # SQLite: a bigger page cache while writing, for the index pages the inserts update
+    # (1.5 M wide rows into an indexed table: 23.9 s -> 18.4 s with 256 MiB, measured).
+    with _large_sqlite_cache(SQLITE_WRITE_CACHE_KIB):
+        _write_all(con, run, work_dir, advance)
+
+
+def _write_all(con, run: ImportRun, work_dir: Path, advance: Callable[[int], None]) -> None:
     run_id = run.pk
     legal_units = _select("out_ul", LEGAL_UNIT_COLUMNS, run_id, ("created_on",), order="siren")
     _load(
@@ -138,7 +146,7 @@ def _bulk_ids(con, ids: list[tuple[str, int]]) -> None:
 
 
 @contextmanager
-def _large_sqlite_cache():
+def _large_sqlite_cache(kib: int = SQLITE_DELETE_CACHE_KIB):
     """A bigger SQLite page cache for the deletes. A run's rows are found through a `(run, …)`
     index, but every other index is then updated at random places: with the default 2 MB cache
     their pages are read again and again (measured on 600 k establishments: 4.4 s -> 2.5 s at
@@ -149,7 +157,7 @@ def _large_sqlite_cache():
     connection.ensure_connection()
     raw = connection.connection
     previous = raw.execute("PRAGMA cache_size").fetchone()[0]
-    raw.execute(f"PRAGMA cache_size = -{SQLITE_DELETE_CACHE_KIB}")
+    raw.execute(f"PRAGMA cache_size = -{kib}")
     try:
         yield
     finally:
