@@ -1,25 +1,23 @@
-"""Bulk writes from DuckDB tables into the application database, and the removal of a run's rows.
+"""Bulk writes from DuckDB tables into the application database.
 
-PostgreSQL: COPY FROM STDIN of CSV files written by DuckDB (pgcopy.py). SQLite: executemany over
-batches fetched from DuckDB (narrow tables: JSON batches spread by `json_each`). Rows are written
-outside any transaction: they stay invisible until their run becomes current.
+PostgreSQL: COPY FROM STDIN of CSV files written by DuckDB, on parallel connections (pgcopy.py).
+SQLite: executemany over batches fetched from DuckDB (narrow tables: JSON batches), by worker
+processes into scratch files copied in afterwards for a large import (sqlite_parallel.py), else
+in-process (sqlite_rows.py). Rows go into the twins of the live tables (tables.py), outside any
+transaction: nothing shows them until the swap.
 """
 
-import sqlite3
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
-import duckdb
-import numpy as np
 from django.db import connection, transaction
 
 from essor.sirene.models import Establishment, EstablishmentAggregate, ImportRun, LegalUnit
-from essor.sirene.pipeline import pgcopy
+from essor.sirene.pipeline import pgcopy, sqlite_parallel, sqlite_rows, tables
+from essor.sirene.pipeline.sqlite_rows import insert_rows
 
-BATCH = 50_000
-JSON_MAX_COLUMNS = 10
-SQLITE_DELETE_CACHE_KIB = 128 * 1024
+JSON_MAX_COLUMNS = sqlite_rows.JSON_MAX_COLUMNS  # tests set it to 0 (executemany only)
 SQLITE_WRITE_CACHE_KIB = 256 * 1024
 
 LEGAL_UNIT_COLUMNS = (
@@ -38,44 +36,25 @@ AGGREGATE_COLUMNS = (
 )
 
 
-def _insert_sqlite(
-    con: duckdb.DuckDBPyConnection,
-    select_sql: str,
-    table: str,
-    columns: list[str],
-    advance: Callable[[int], None],
-) -> None:
-    """The raw sqlite3 connection, one transaction per batch (autocommit would commit every
-    row). Dates are cast to ISO text in the SELECT: what Django stores.
-
-    Most of the cost is executemany binding each value. Narrow tables (the aggregates) go as one
-    JSON text per batch instead, built by DuckDB (one array per row) and spread by `json_each`:
-    about 2x faster. JSON keeps the types (numbers, booleans as 1/0, NULL; doubles round-trip).
-    Not for wide rows: SQLite (3.40) re-parses the row's array for each `->>`."""
-    names = ", ".join(columns)
+def _insert_sqlite(con, select_sql: str, table: str, columns: list[str], advance) -> None:
+    """In-process, on the raw sqlite3 connection, one transaction per batch (autocommit would
+    commit every row). Dates are cast to ISO text in the SELECT: what Django stores."""
     connection.ensure_connection()
-    if len(columns) <= JSON_MAX_COLUMNS and sqlite3.sqlite_version_info >= (3, 38):
-        values = ", ".join(f"value ->> {index}" for index in range(len(columns)))
-        sql = f"INSERT INTO {table} ({names}) SELECT {values} FROM json_each(?)"
-        quoted = ", ".join(f'"{c}"' for c in columns)
-        result = con.execute(f"SELECT CAST(json_array({quoted}) AS VARCHAR) FROM ({select_sql})")
-        while rows := result.fetchmany(BATCH):
-            text = "[" + ",".join([row[0] for row in rows]) + "]"
-            with transaction.atomic():
-                connection.connection.execute(sql, (text,))
-            advance(len(rows))
-        return
-    result = con.execute(select_sql)
-    sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['?'] * len(columns))})"
-    while rows := result.fetchmany(BATCH):
-        with transaction.atomic():
-            connection.connection.executemany(sql, rows)
-        advance(len(rows))
+    insert_rows(
+        con, select_sql, connection.connection, table, columns, advance,
+        batch_transaction=transaction.atomic, json_max_columns=JSON_MAX_COLUMNS,
+    )  # fmt: skip
 
 
-def _load(con, jobs: list[tuple[str, str, list[str]]], work_dir: Path, advance) -> None:
+def _load(
+    con, jobs: list[tuple[str, str, list[str]]], work_dir: Path, advance, rows: int = 0
+) -> None:
+    """PostgreSQL: parallel COPY. SQLite: parallel worker processes for a large write outside
+    any transaction (sqlite_parallel.py), else in-process."""
     if connection.vendor == "postgresql":
         pgcopy.copy_tables(con, jobs, work_dir, advance)
+    elif rows >= sqlite_parallel.MIN_ROWS and sqlite_parallel.usable():
+        sqlite_parallel.load(con, jobs, work_dir, advance)
     else:
         for select_sql, table, columns in jobs:
             _insert_sqlite(con, select_sql, table, columns, advance)
@@ -91,66 +70,61 @@ def _select(
 
 
 def write_all(con, run: ImportRun, work_dir: Path, advance: Callable[[int], None]) -> None:
-    # SQLite: a bigger page cache while writing, for the index pages the inserts update
-    # (1.5 M wide rows into an indexed table: 23.9 s -> 18.4 s with 256 MiB, measured).
+    """The run's rows into empty twins of the live tables (tables.py), then their indexes
+    (PostgreSQL; SQLite builds them at the swap). The live tables are not touched."""
+    first_ids = tables.create_next()
+    # SQLite: a bigger page cache while writing (B-tree pages updated in place, not re-read).
     with _large_sqlite_cache(SQLITE_WRITE_CACHE_KIB):
-        _write_all(con, run, work_dir, advance)
+        _write_all(con, run, work_dir, advance, first_ids)
+    tables.build_indexes()
 
 
-def _write_all(con, run: ImportRun, work_dir: Path, advance: Callable[[int], None]) -> None:
+OUT_TABLES = ("out_ul_ids", "out_etab_ids", "out_agg")
+
+
+def _write_all(con, run: ImportRun, work_dir: Path, advance, first_ids: dict[str, int]) -> None:
     run_id = run.pk
-    legal_units = _select("out_ul", LEGAL_UNIT_COLUMNS, run_id, ("created_on",), order="siren")
-    _load(
-        con,
-        [(legal_units, LegalUnit._meta.db_table, ["run_id", *LEGAL_UNIT_COLUMNS])],
-        work_dir,
-        advance,
-    )
-    # Establishments point to their legal unit: read back the ids just written.
-    ids = list(LegalUnit.objects.filter(run=run).values_list("siren", "id"))
-    con.execute("CREATE OR REPLACE TABLE ul_ids (siren VARCHAR, legal_unit_id BIGINT)")
-    if ids:
-        _bulk_ids(con, ids)
+    # Legal-unit ids are given here, so the establishments know theirs without reading anything
+    # back: all three tables are written in one go (in parallel on PostgreSQL).
+    before = first_ids[LegalUnit._meta.db_table] - 1
     con.execute(
-        "CREATE OR REPLACE TABLE out_etab_ids AS SELECT i.legal_unit_id, o.* "
-        "FROM out_etab_geo o JOIN ul_ids i USING (siren)"
+        "CREATE OR REPLACE TABLE out_ul_ids AS "
+        f"SELECT {before} + row_number() OVER (ORDER BY siren) AS id, * FROM out_ul"
+    )
+    last_id = con.execute("SELECT max(id) FROM out_ul_ids").fetchone()[0] or 0
+    con.execute(
+        "CREATE OR REPLACE TABLE out_etab_ids AS SELECT u.id AS legal_unit_id, o.* "
+        "FROM out_etab_geo o JOIN (SELECT siren, id FROM out_ul_ids) u USING (siren)"
     )
     dates = ("created_on", "closed_on")
     jobs = [
         (
+            _select("out_ul_ids", ["id", *LEGAL_UNIT_COLUMNS], run_id, ("created_on",), "siren"),
+            tables.next_name(LegalUnit),
+            ["run_id", "id", *LEGAL_UNIT_COLUMNS],
+        ),
+        (
             _select(
                 "out_etab_ids", ESTABLISHMENT_COLUMNS, run_id, dates, order="commune_code, siret"
             ),
-            Establishment._meta.db_table,
+            tables.next_name(Establishment),
             ["run_id", *ESTABLISHMENT_COLUMNS],
         ),
         (
             _select("out_agg", AGGREGATE_COLUMNS, run_id, order="commune_code"),
-            EstablishmentAggregate._meta.db_table,
+            tables.next_name(EstablishmentAggregate),
             ["run_id", *AGGREGATE_COLUMNS],
         ),
     ]
-    _load(con, jobs, work_dir, advance)
-
-
-def _bulk_ids(con, ids: list[tuple[str, int]]) -> None:
-    con.register(
-        "ul_ids_src",
-        {
-            "siren": np.array([s for s, _ in ids], dtype=object),
-            "legal_unit_id": np.array([i for _, i in ids], dtype=np.int64),
-        },
-    )
-    con.execute("INSERT INTO ul_ids SELECT CAST(siren AS VARCHAR), legal_unit_id FROM ul_ids_src")
-    con.unregister("ul_ids_src")
+    rows = sum(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in OUT_TABLES)
+    _load(con, jobs, work_dir, advance, rows)
+    tables.after_explicit_ids(LegalUnit, last_id)
 
 
 @contextmanager
-def _large_sqlite_cache(kib: int = SQLITE_DELETE_CACHE_KIB):
-    """A bigger SQLite page cache for the deletes. A run's rows are found through a `(run, …)`
-    index, but every other index is then updated at random places: with the default 2 MB cache
-    their pages are read again and again (measured on 600 k establishments: 4.4 s -> 2.5 s at
-    128 MiB). SQLite only allocates the pages it uses; the previous size is restored."""
+def _large_sqlite_cache(kib: int):
+    """A bigger SQLite page cache for a bulk write; SQLite only allocates the pages it uses.
+    The previous size is restored."""
     if connection.vendor != "sqlite":
         yield
         return
@@ -162,13 +136,3 @@ def _large_sqlite_cache(kib: int = SQLITE_DELETE_CACHE_KIB):
         yield
     finally:
         raw.execute(f"PRAGMA cache_size = {int(previous)}")
-
-
-def delete_rows(run_ids: list[int]) -> None:
-    """Raw deletes (no ORM cascade collection: millions of rows), children first."""
-    if not run_ids:
-        return
-    marks = ", ".join(["%s"] * len(run_ids))
-    with _large_sqlite_cache(), connection.cursor() as cursor:
-        for model in (Establishment, LegalUnit, EstablishmentAggregate):
-            cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE run_id IN ({marks})", run_ids)

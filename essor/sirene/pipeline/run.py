@@ -20,7 +20,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from essor.sirene.models import ImportRun, RunStatus
-from essor.sirene.pipeline import geo, load, read, refs, rejects, transform
+from essor.sirene.pipeline import geo, load, read, refs, rejects, tables, transform
 from essor.sirene.pipeline.errors import FileError, RefusedImport
 from essor.sirene.pipeline.fetch import Source, is_url, open_source
 from essor.sirene.pipeline.sources import ETAB, UL, format_version
@@ -62,27 +62,15 @@ def _connect(work_dir: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-PURGE_PENDING = "Anciennes lignes non supprimées"
-
-
 def clean_leftovers() -> None:
-    """Removes rows that no run will ever show: those of crashed runs (still `running`: a failed
-    run deletes its own rows before changing status), and those of older runs when the last
-    purge failed. Other non-current runs have no rows left; not scanning for them avoids walking
-    PostgreSQL indexes full of just-deleted entries."""
-    crashed = list(ImportRun.objects.filter(status=RunStatus.RUNNING).values_list("pk", flat=True))
-    current = ImportRun.objects.current()
-    if current is None or PURGE_PENDING in current.message:
-        crashed += ImportRun.objects.filter(is_current=False).values_list("pk", flat=True)
-    load.delete_rows(sorted(set(crashed)))
+    """What a crashed import left: its twin tables (dropped) and its `running` run (marked
+    failed). A run that failed cleanly has already dropped its twins."""
+    tables.drop_next()
     ImportRun.objects.filter(status=RunStatus.RUNNING).update(
         status=RunStatus.FAILED,
         finished_at=timezone.now(),
         message="Import interrompu (nettoyé au démarrage de l'import suivant).",
     )
-    if current is not None and PURGE_PENDING in current.message:
-        current.message = current.message.split(f" {PURGE_PENDING}")[0]
-        current.save(update_fields=["message"])
 
 
 def _stage(con, source: Source, stage, prefix: str) -> tuple[list[str], list]:
@@ -117,28 +105,21 @@ def _guard(run: ImportRun, read_count: int, force: bool) -> None:
 
 
 def _swap(run: ImportRun) -> None:
+    """One transaction: the twins replace the live tables (the previous run's rows go with them)
+    and the run becomes current."""
     with transaction.atomic():
         ImportRun.objects.select_for_update().filter(is_current=True).exclude(pk=run.pk).update(
             is_current=False
         )
+        tables.swap()
         run.is_current = True
         run.status = RunStatus.SUCCEEDED
         run.finished_at = timezone.now()
         run.save()
 
 
-def _purge_older(run: ImportRun) -> None:
-    """After the swap the new data is online: a failure here must not fail the run. Rows left
-    behind belong to non-current runs and are removed at the next start."""
-    try:
-        load.delete_rows(list(ImportRun.objects.exclude(pk=run.pk).values_list("pk", flat=True)))
-    except Exception as exc:  # noqa: BLE001 - reported, cleaned at next start
-        run.message += f" {PURGE_PENDING} ({exc}) : nettoyage au prochain import."
-        run.save(update_fields=["message"])
-
-
 def _fail(run: ImportRun, status: str, message: str) -> None:
-    load.delete_rows([run.pk])
+    tables.drop_next()
     run.status = status
     run.is_current = False
     run.finished_at = timezone.now()
@@ -206,9 +187,13 @@ def _run(ul_path, etab_path, force, dry_run, progress, stdout, passage, work_dir
         if not dry_run:
             snapshot = _indicator_source(con, run, steps, work_dir) if indicators else None
             con.close()  # frees the staging tables before the indicators open their own DuckDB
-            if indicators:
+            if snapshot is not None:
                 _indicators(run, steps, snapshot)
             _online(run, steps)
+            if indicators and snapshot is None:
+                # The run's rows are only readable in the live tables once swapped in.
+                _indicators(run, steps)
+                run.save(update_fields=["message", "step_durations"])
     except RefusedImport as exc:
         if not dry_run:
             _fail(run, RunStatus.REFUSED, str(exc))
@@ -284,15 +269,18 @@ def _execute(con, run, steps, sources, ul_path, etab_path, force, dry_run, passa
 
 def _indicator_source(con, run: ImportRun, steps: Steps, work_dir: Path) -> Path | None:
     """What the observatory's indicators read, saved from the staging tables (Parquet) so that
-    they need not read back the rows just written. None on failure: they then read the
-    database."""
+    they need not read back the rows just written. None on failure: they are then computed
+    from the database right after the swap (pages read the detail tables meanwhile)."""
     from essor.observatory.compute.source import snapshot_from_staging  # noqa: PLC0415
 
     with steps.step("indicateurs_source", "Source des indicateurs"):
         try:
             return snapshot_from_staging(con, work_dir / f"indicators-source-{run.pk}")
         except duckdb.Error as exc:
-            run.message += f" Source des indicateurs non enregistrée ({exc}) : lue dans la base."
+            run.message += (
+                f" Source des indicateurs non enregistrée ({exc}) : indicateurs calculés depuis "
+                "la base après la mise en ligne."
+            )
             return None
 
 
@@ -309,7 +297,6 @@ def _indicators(run: ImportRun, steps: Steps, snapshot: Path | None = None) -> N
 def _online(run: ImportRun, steps: Steps) -> None:
     with steps.step("bascule", "Mise en ligne"):
         _swap(run)
-        _purge_older(run)
     run.save(update_fields=["step_durations"])
 
 

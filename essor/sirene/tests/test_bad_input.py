@@ -8,10 +8,12 @@ import zipfile
 
 import pytest
 from django.core.management.base import CommandError
+from django.db import connection
 
 from essor.sirene.models import EstablishmentAggregate, ImportRun, RunStatus
-from essor.sirene.pipeline import load
+from essor.sirene.pipeline import load, tables
 from essor.sirene.pipeline.run import run_import
+from essor.sirene.pipeline.tables import SUFFIX
 from essor.sirene.tests.helpers import read_rows, write_rows
 
 
@@ -182,6 +184,7 @@ def test_failure_while_writing_deletes_partial_rows_and_keeps_previous(
         run_import(ul_file, etab_file, progress=False)
     assert_previous_online(previous)
     assert ImportRun.objects.first().status == RunStatus.FAILED
+    assert _twins() == []
 
 
 def test_leftover_rows_of_a_crashed_run_are_cleaned_at_next_start(previous, ul_file, etab_file):
@@ -222,23 +225,63 @@ def test_zip_gz_and_parquet_give_the_same_counts(db, tmp_path, ul_file, etab_fil
     assert all(result == results[0] for result in results)
 
 
-def test_failure_after_the_swap_keeps_the_new_run_online(previous, monkeypatch, ul_file, etab_file):
-    real = load.delete_rows
-    old_run = previous[0]
+def _twins() -> list[str]:
+    return [name for name in connection.introspection.table_names() if name.endswith(SUFFIX)]
 
-    def fail_on_old_rows(run_ids):
-        if old_run.pk in run_ids:
-            raise RuntimeError("disque plein")
-        real(run_ids)
 
-    monkeypatch.setattr(load, "delete_rows", fail_on_old_rows)
+def _index_names() -> dict[str, set[str]]:
+    with connection.cursor() as cursor:
+        return {
+            model._meta.db_table: set(
+                connection.introspection.get_constraints(cursor, model._meta.db_table)
+            )
+            for model in tables.MODELS
+        }
+
+
+def test_a_failure_during_the_swap_keeps_the_previous_run_online(
+    previous, monkeypatch, ul_file, etab_file
+):
+    real = tables.swap
+
+    def half_swap():
+        real()  # every live table already dropped and replaced inside the transaction
+        raise RuntimeError("coupure")
+
+    monkeypatch.setattr(tables, "swap", half_swap)
+    with pytest.raises(RuntimeError):
+        run_import(ul_file, etab_file, progress=False)
+    assert_previous_online(previous)
+    assert _twins() == []
+
+
+def test_the_swap_keeps_the_index_names_and_ids_keep_growing(previous, ul_file, etab_file):
+    from essor.sirene.models import LegalUnit
+
+    old_run, _ = previous
+    indexes = _index_names()
+    old_max = LegalUnit.objects.filter(run=old_run).order_by("-id").values_list("id", flat=True)[0]
     run = run_import(ul_file, etab_file, progress=False)
-    assert ImportRun.objects.current() == run and run.status == RunStatus.SUCCEEDED
-    assert "nettoyage au prochain import" in run.message
-    assert EstablishmentAggregate.objects.filter(run=old_run).exists()
-    monkeypatch.setattr(load, "delete_rows", real)
-    run_import(ul_file, etab_file, progress=False)
-    assert not EstablishmentAggregate.objects.filter(run=old_run).exists()
+    assert _index_names() == indexes
+    assert _twins() == []
+    assert not LegalUnit.objects.filter(run=old_run).exists()
+    assert LegalUnit.objects.filter(run=run, id__lte=old_max).count() == 0
+    assert LegalUnit.objects.filter(run=run).count() == run.legal_units_kept
+    # The ORM still inserts after the imported rows (sequences follow the explicit ids).
+    unit = LegalUnit.objects.filter(run=run).first()
+    unit.pk = None
+    unit.save()
+    assert unit.pk > LegalUnit.objects.filter(run=run).exclude(pk=unit.pk).order_by("-id")[0].pk
+
+
+def test_twins_left_by_a_crashed_import_are_dropped_at_next_start(previous, ul_file, etab_file):
+    crashed = ImportRun.objects.create(status=RunStatus.RUNNING)
+    tables.create_next()
+    EstablishmentAggregate.objects.create(run=crashed, commune_code="44109", state="A", count=3)
+    run = run_import(ul_file, etab_file, progress=False)
+    crashed.refresh_from_db()
+    assert crashed.status == RunStatus.FAILED and run.is_current
+    assert _twins() == []
 
 
 def test_broken_legal_unit_rows_are_rejected(db, tmp_path, ul_file, etab_file):

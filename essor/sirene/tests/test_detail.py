@@ -331,3 +331,17 @@ def test_indicators_read_the_database_when_the_staging_snapshot_fails(
     assert "Source des indicateurs non enregistrée (No space left on device)" in run.message
     assert IndicatorSet.objects.filter(run=run).exists()
     assert IndicatorBlock.objects.filter(run=run, territory_kind="france").exists()
+
+
+def test_establishments_point_to_their_legal_unit_across_imports(nantes, ess_files):
+    """Legal-unit ids are given by the import (no read-back): each establishment's legal unit
+    is the one of its SIREN, in both runs, and the second run's ids follow the first's."""
+    ul, etab, _ = ess_files
+    first = run_import(ul, etab, progress=False)
+    first_ids = set(LegalUnit.objects.filter(run=first).values_list("id", flat=True))
+    second = run_import(ul, etab, progress=False, force=True)
+    pairs = list(Establishment.objects.filter(run=second).values_list("siren", "legal_unit__siren"))
+    assert len(pairs) == second.establishments_kept > 0
+    assert all(siren == unit for siren, unit in pairs)
+    second_ids = set(LegalUnit.objects.filter(run=second).values_list("id", flat=True))
+    assert min(second_ids) > max(first_ids)

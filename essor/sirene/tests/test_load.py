@@ -5,8 +5,8 @@ import duckdb
 import pytest
 from django.db import connection
 
-from essor.sirene.models import EstablishmentAggregate, ImportRun
-from essor.sirene.pipeline import load
+from essor.sirene.models import Establishment, EstablishmentAggregate, ImportRun, LegalUnit
+from essor.sirene.pipeline import load, sqlite_parallel
 
 ROWS = [
     # commune_code, commune_known, naf_division, workforce_band, state, employer, count
@@ -18,9 +18,11 @@ ROWS = [
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("json_max_columns", [0, 10])
-def test_aggregate_rows_round_trip(tmp_path, monkeypatch, json_max_columns):
+@pytest.mark.parametrize(("json_max_columns", "parallel"), [(0, False), (10, False), (10, True)])
+def test_aggregate_rows_round_trip(tmp_path, monkeypatch, json_max_columns, parallel):
+    """parallel: SQLite worker processes (sqlite_parallel.py), forced on a few rows."""
     monkeypatch.setattr(load, "JSON_MAX_COLUMNS", json_max_columns)
+    monkeypatch.setattr(sqlite_parallel, "MIN_ROWS", 0 if parallel else 10**9)
     run = ImportRun.objects.create()
     con = duckdb.connect()
     con.execute(
@@ -30,7 +32,10 @@ def test_aggregate_rows_round_trip(tmp_path, monkeypatch, json_max_columns):
     con.executemany("INSERT INTO out_agg VALUES (?, ?, ?, ?, ?, ?, ?)", ROWS)
     select = load._select("out_agg", load.AGGREGATE_COLUMNS, run.pk, order="commune_code")
     table = EstablishmentAggregate._meta.db_table
-    load._load(con, [(select, table, ["run_id", *load.AGGREGATE_COLUMNS])], tmp_path, lambda n: n)
+    advanced = []
+    jobs = [(select, table, ["run_id", *load.AGGREGATE_COLUMNS])]
+    load._load(con, jobs, tmp_path, advanced.append, rows=len(ROWS))
+    assert sum(advanced) == len(ROWS)
     # PostgreSQL loads parts of the file in parallel: the id order is not the file order.
     got = sorted(
         EstablishmentAggregate.objects.filter(run=run).values_list(*load.AGGREGATE_COLUMNS)
@@ -46,4 +51,51 @@ def test_aggregate_rows_round_trip(tmp_path, monkeypatch, json_max_columns):
                 [run.pk],
             )
             assert cursor.fetchall() == [("text", "integer", "integer")]
-    load.delete_rows([run.pk])
+
+
+WIDE = [
+    # siret, name, lat, employer, workforce_year, created_on
+    ("00000000000001", 'L\'Œuvre "sociale", 2e étage', 47.218371, True, 2021, "2020-01-31"),
+    ("00000000000002", "", None, None, None, None),
+    ("00000000000003", "x" * 300, -21.115141, False, 0, "1900-01-01"),
+]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite writers only")
+def test_wide_rows_through_parallel_sqlite_writers_keep_order_and_values(tmp_path):
+    """More workers than rows: empty slices too. Rows keep their order (ids follow it)."""
+    run = ImportRun.objects.create()
+    unit = LegalUnit.objects.create(
+        run=run, siren="000000000", diffusion="O", legal_category="9220", state="A",
+        family="association", in_statistique=True, in_loi2014=True,
+    )  # fmt: skip
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE src (siret VARCHAR, name VARCHAR, lat DOUBLE, employer BOOLEAN, "
+        "workforce_year INTEGER, created_on VARCHAR)"
+    )
+    con.executemany("INSERT INTO src VALUES (?, ?, ?, ?, ?, ?)", WIDE)
+    given = {"siret", "name", "lat", "employer", "workforce_year", "created_on"}
+    fixed = {"legal_unit_id": str(unit.pk), "is_head_office": "false", "closed_on": "NULL",
+             "lon": "NULL"}  # fmt: skip
+    values = [c if c in given else fixed.get(c, "''") for c in load.ESTABLISHMENT_COLUMNS]
+    columns = ["run_id", *load.ESTABLISHMENT_COLUMNS]
+    select = f"SELECT {run.pk}, {', '.join(values)} FROM src ORDER BY siret"
+    sqlite_parallel.load(con, [(select, Establishment._meta.db_table, columns)], tmp_path,
+                         lambda n: n, workers=5)  # fmt: skip
+    got = list(
+        Establishment.objects.filter(run=run)
+        .order_by("id")
+        .values_list("siret", "name", "lat", "employer", "workforce_year", "created_on")
+    )
+    assert [row[:5] for row in got] == [row[:5] for row in WIDE]
+    assert [str(row[5]) if row[5] else None for row in got] == [row[5] for row in WIDE]
+    assert not (tmp_path / "sqlite-parts").exists()
+
+
+def test_a_failing_sqlite_writer_stops_the_load_with_its_error(tmp_path):
+    spec = {"parquet": str(tmp_path / "absent.parquet"), "rows": 1, "table": "t0",
+            "target": "x", "columns": ["a"]}  # fmt: skip
+    with pytest.raises(RuntimeError, match="Écriture SQLite parallèle en échec : .*absent"):
+        sqlite_parallel._run_workers([spec], [tmp_path / "part-0.sqlite3"], lambda n: n)

@@ -1,0 +1,166 @@
+"""The import writes into empty copies of the Sirene tables, then swaps them in.
+
+Each live table (`sirene_legalunit`, `sirene_establishment`, `sirene_establishmentaggregate`)
+gets a twin `<table>__next` with the same columns and no secondary index. The new run's rows are
+loaded there (nothing indexes them row by row: at 10 M establishments the index upkeep was about
+a third of the write), the indexes are built once at the end, and one transaction drops the live
+tables and renames the twins: the previous data stays online, untouched, until that commit, and
+is gone with it (no row-by-row delete of the previous run). A failed import drops the twins.
+
+Index names stay those of the migrations. SQLite cannot rename an index, so its indexes are
+created inside the swap transaction (WAL readers keep reading the previous data meanwhile);
+PostgreSQL builds them on the twins before the swap and renames them during it.
+
+Primary keys keep counting from the live table's sequence, so an id never designates two rows
+of different runs.
+"""
+
+import re
+
+from django.db import connection
+
+from essor.sirene.models import Establishment, EstablishmentAggregate, LegalUnit
+
+MODELS = (LegalUnit, Establishment, EstablishmentAggregate)
+SUFFIX = "__next"
+SQLITE_SORT_THREADS = 2
+
+
+def live_name(model) -> str:
+    return model._meta.db_table
+
+
+def next_name(model) -> str:
+    return model._meta.db_table + SUFFIX
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _exists(cursor, table: str) -> bool:
+    return table in connection.introspection.table_names(cursor)
+
+
+def drop_next() -> None:
+    """Removes the twins of an import that failed or crashed (no-op when there are none)."""
+    with connection.cursor() as cursor:
+        for model in MODELS:
+            cursor.execute(f"DROP TABLE IF EXISTS {_q(next_name(model))}")
+
+
+def create_next() -> dict[str, int]:
+    """Empty twins of the live tables; returns the first free id of each (by table name)."""
+    drop_next()
+    first_ids = {}
+    with connection.cursor() as cursor:
+        for model in MODELS:
+            live, twin = live_name(model), next_name(model)
+            if connection.vendor == "postgresql":
+                first_ids[live] = _create_postgresql(cursor, live, twin)
+            else:
+                first_ids[live] = _create_sqlite(cursor, live, twin)
+    return first_ids
+
+
+def _create_sqlite(cursor, live: str, twin: str) -> int:
+    cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = %s", [live])
+    (sql,) = cursor.fetchone()
+    head = f'CREATE TABLE "{live}"'
+    if not sql.startswith(head):
+        raise RuntimeError(f"schéma inattendu pour {live} : {sql[:60]}")
+    cursor.execute(f'CREATE TABLE "{twin}"' + sql[len(head) :])
+    cursor.execute(
+        "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
+        f"coalesce((SELECT max(id) FROM {_q(live)}), 0))",
+        [live],
+    )
+    last = int(cursor.fetchone()[0])
+    # AUTOINCREMENT: the twin's counter starts where the live table's stands.
+    cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [twin, last])
+    return last + 1
+
+
+def _create_postgresql(cursor, live: str, twin: str) -> int:
+    cursor.execute(
+        f"CREATE TABLE {_q(twin)} (LIKE {_q(live)} INCLUDING DEFAULTS INCLUDING IDENTITY "
+        "INCLUDING CONSTRAINTS INCLUDING COMMENTS)"
+    )
+    cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [live])
+    first = int(cursor.fetchone()[0])
+    cursor.execute(f"ALTER TABLE {_q(twin)} ALTER COLUMN id RESTART WITH {first}")
+    return first
+
+
+def after_explicit_ids(model, last_id: int) -> None:
+    """PostgreSQL: rows written with their own ids leave the identity sequence behind."""
+    if connection.vendor == "postgresql" and last_id:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"ALTER TABLE {_q(next_name(model))} ALTER COLUMN id RESTART WITH {last_id + 1}"
+            )
+
+
+def _postgresql_indexes(cursor, table: str) -> list[tuple[str, str, bool]]:
+    """(name, definition, is primary key) of the live table's indexes."""
+    cursor.execute(
+        """SELECT c.relname, pg_get_indexdef(i.indexrelid), i.indisprimary
+        FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+        WHERE i.indrelid = %s::regclass ORDER BY c.relname""",
+        [table],
+    )
+    return cursor.fetchall()
+
+
+def _sqlite_indexes(cursor, table: str) -> list[str]:
+    cursor.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL "
+        "ORDER BY name",
+        [table],
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
+def build_indexes() -> None:
+    """PostgreSQL: the live tables' indexes built on the twins under temporary names (before the
+    swap, while the previous data is still served). SQLite: nothing, see `swap`."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in MODELS:
+            live, twin = live_name(model), next_name(model)
+            for name, definition, primary in _postgresql_indexes(cursor, live):
+                if primary:
+                    cursor.execute(
+                        f"ALTER TABLE {_q(twin)} ADD CONSTRAINT {_q(name + SUFFIX)} "
+                        "PRIMARY KEY (id)"
+                    )
+                    continue
+                # "CREATE [UNIQUE] INDEX name ON schema.table USING …"
+                definition = re.sub(
+                    r" ON \S+ USING ", f" ON {_q(twin)} USING ", definition, count=1
+                )
+                definition = definition.replace(f"INDEX {name} ", f"INDEX {_q(name + SUFFIX)} ", 1)
+                cursor.execute(definition)
+            cursor.execute(f"ANALYZE {_q(twin)}")
+
+
+def swap() -> None:
+    """Inside the caller's transaction: the twins replace the live tables."""
+    with connection.cursor() as cursor:
+        for model in MODELS:
+            live, twin = live_name(model), next_name(model)
+            if connection.vendor == "postgresql":
+                names = [name for name, _d, _p in _postgresql_indexes(cursor, live)]
+                cursor.execute(f"DROP TABLE {_q(live)}")
+                cursor.execute(f"ALTER TABLE {_q(twin)} RENAME TO {_q(live)}")
+                for name in names:
+                    cursor.execute(f"ALTER INDEX {_q(name + SUFFIX)} RENAME TO {_q(name)}")
+            else:
+                # Lets CREATE INDEX sort with helper threads (SQLite's default is none).
+                cursor.execute(f"PRAGMA threads = {SQLITE_SORT_THREADS}")
+                indexes = _sqlite_indexes(cursor, live)
+                cursor.execute(f"DROP TABLE {_q(live)}")
+                cursor.execute(f"ALTER TABLE {_q(twin)} RENAME TO {_q(live)}")
+                for sql in indexes:
+                    cursor.execute(sql)
