@@ -15,11 +15,10 @@ Primary keys keep counting from the live table's sequence, so an id never design
 of different runs.
 """
 
-import re
-
 from django.db import connection
 
 from essor.sirene.models import Establishment, EstablishmentAggregate, LegalUnit
+from essor.sirene.pipeline import pgindex
 
 MODELS = (LegalUnit, Establishment, EstablishmentAggregate)
 SUFFIX = "__next"
@@ -101,17 +100,6 @@ def after_explicit_ids(model, last_id: int) -> None:
             )
 
 
-def _postgresql_indexes(cursor, table: str) -> list[tuple[str, str, bool]]:
-    """(name, definition, is primary key) of the live table's indexes."""
-    cursor.execute(
-        """SELECT c.relname, pg_get_indexdef(i.indexrelid), i.indisprimary
-        FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-        WHERE i.indrelid = %s::regclass ORDER BY c.relname""",
-        [table],
-    )
-    return cursor.fetchall()
-
-
 def _sqlite_indexes(cursor, table: str) -> list[str]:
     cursor.execute(
         "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL "
@@ -123,26 +111,9 @@ def _sqlite_indexes(cursor, table: str) -> list[str]:
 
 def build_indexes() -> None:
     """PostgreSQL: the live tables' indexes built on the twins under temporary names (before the
-    swap, while the previous data is still served). SQLite: nothing, see `swap`."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for model in MODELS:
-            live, twin = live_name(model), next_name(model)
-            for name, definition, primary in _postgresql_indexes(cursor, live):
-                if primary:
-                    cursor.execute(
-                        f"ALTER TABLE {_q(twin)} ADD CONSTRAINT {_q(name + SUFFIX)} "
-                        "PRIMARY KEY (id)"
-                    )
-                    continue
-                # "CREATE [UNIQUE] INDEX name ON schema.table USING …"
-                definition = re.sub(
-                    r" ON \S+ USING ", f" ON {_q(twin)} USING ", definition, count=1
-                )
-                definition = definition.replace(f"INDEX {name} ", f"INDEX {_q(name + SUFFIX)} ", 1)
-                cursor.execute(definition)
-            cursor.execute(f"ANALYZE {_q(twin)}")
+    swap, while the previous data is still served; pgindex.py). SQLite: nothing, see `swap`."""
+    if connection.vendor == "postgresql":
+        pgindex.build([(live_name(m), next_name(m)) for m in MODELS], SUFFIX)
 
 
 def swap() -> None:
@@ -151,7 +122,7 @@ def swap() -> None:
         for model in MODELS:
             live, twin = live_name(model), next_name(model)
             if connection.vendor == "postgresql":
-                names = [name for name, _d, _p in _postgresql_indexes(cursor, live)]
+                names = [name for name, _d, _p in pgindex.indexes_of(cursor, live)]
                 cursor.execute(f"DROP TABLE {_q(live)}")
                 cursor.execute(f"ALTER TABLE {_q(twin)} RENAME TO {_q(live)}")
                 for name in names:

@@ -55,7 +55,8 @@ def stage_legal_units(con: duckdb.DuckDBPyConnection, source_sql: str, columns: 
     narrow = ", ".join(q(c) for c in UL_NARROW)
     con.execute(
         f"""CREATE OR REPLACE TABLE ul AS
-        SELECT {narrow}, reject_rule, {detail} FROM (
+        SELECT {narrow}, reject_rule, {detail},
+          CASE WHEN length(siren) = 9 THEN siren_n END AS siren_key FROM (
           SELECT *, {reason_sql(UL_RULES)} AS reject_rule, {_ul_candidate()} AS candidate
           FROM (SELECT {_as_text(columns)}, {number_sql("siren")}
                 FROM {source_sql}))"""
@@ -111,7 +112,8 @@ def stage_establishments(
     con.execute(
         f"""CREATE OR REPLACE TABLE etab AS
         SELECT siren, {kept}, reject_rule, commune_raw, naf_division, workforce_band, state,
-               employer, last_processed, is_ess, {detail}
+               employer, last_processed, is_ess, {detail},
+               CASE WHEN reject_rule IS NULL THEN siret_n // 100000 END AS siren_key
         FROM (
           SELECT *, {reason_sql(ETAB_RULES)} AS reject_rule,
             nullif(codeCommuneEtablissement, {ND}) AS commune_raw,
@@ -222,9 +224,12 @@ def counts(con: duckdb.DuckDBPyConnection) -> dict:
     etab_read, etab_bad, last = con.execute(
         "SELECT count(*), count(reject_rule), max(last_processed) FROM etab"
     ).fetchone()
+    # siren_key: the SIREN as an integer (a join on integers, not strings: 3 s -> … at 10 M).
+    # A valid establishment's SIREN is 9 digits; a legal unit's key is set only for 9 characters
+    # that cast to an integer, i.e. 9 digits: equal keys <=> equal strings.
     orphans = con.execute(
-        "SELECT count(*) FROM etab e WHERE reject_rule IS NULL "
-        "AND NOT EXISTS (SELECT 1 FROM ul WHERE ul.siren = e.siren)"
+        "SELECT count(*) FROM etab e WHERE e.siren_key IS NOT NULL "
+        "AND NOT EXISTS (SELECT 1 FROM ul WHERE ul.siren_key = e.siren_key)"
     ).fetchone()[0]
     return {
         "ul_read": ul_read,

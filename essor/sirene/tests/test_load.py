@@ -99,3 +99,49 @@ def test_a_failing_sqlite_writer_stops_the_load_with_its_error(tmp_path):
             "target": "x", "columns": ["a"]}  # fmt: skip
     with pytest.raises(RuntimeError, match="Écriture SQLite parallèle en échec : .*absent"):
         sqlite_parallel._run_workers([spec], [tmp_path / "part-0.sqlite3"], lambda n: n)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twins_swapped_in_outside_a_transaction_keep_rows_indexes_and_sequences():
+    """The path of a real import (autocommit): PostgreSQL builds the twins' indexes on parallel
+    connections and attaches the primary keys; SQLite creates them at the swap."""
+    from django.db import transaction
+
+    from essor.sirene.pipeline import tables
+
+    def constraints():
+        with connection.cursor() as cursor:
+            return {
+                model._meta.db_table: connection.introspection.get_constraints(
+                    cursor, model._meta.db_table
+                )
+                for model in tables.MODELS
+            }
+
+    def shape(found):  # name -> (columns, primary key, index)
+        return {
+            table: {n: (c["columns"], c["primary_key"], c["index"]) for n, c in items.items()}
+            for table, items in found.items()
+        }
+
+    old = ImportRun.objects.create()
+    EstablishmentAggregate.objects.create(run=old, commune_code="44109", state="A", count=1)
+    before = shape(constraints())
+    run = ImportRun.objects.create()
+    tables.create_next()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO "{tables.next_name(EstablishmentAggregate)}" (run_id, commune_code, '
+            "commune_known, naf_division, workforce_band, state, employer, count) "
+            "VALUES (%s, '75056', true, '88', '', 'A', NULL, 5)",
+            [run.pk],
+        )
+    tables.build_indexes()
+    with transaction.atomic():
+        tables.swap()
+    assert shape(constraints()) == before
+    assert list(EstablishmentAggregate.objects.values_list("run_id", "commune_code")) == [
+        (run.pk, "75056")
+    ]
+    added = EstablishmentAggregate.objects.create(run=run, commune_code="01001", state="A", count=2)
+    assert added.pk > EstablishmentAggregate.objects.exclude(pk=added.pk).get().pk
