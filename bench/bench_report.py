@@ -1,6 +1,7 @@
 """Markdown rendering of the benchmark results stored by bench/run.py."""
 
-STEPS = ("floor", "pandas", "import")
+STEPS = ("floor", "pandas", "import", "import_pg")
+DATABASES = {"import": "SQLite", "import_pg": "PostgreSQL"}
 
 
 def _cell(run: dict | None) -> str:
@@ -26,23 +27,31 @@ def _int(value: int) -> str:
 
 def _import_steps(runs: dict, combos: list[tuple[int, str]]) -> list[str]:
     """Seconds per step of essor's import (`ImportRun.step_durations`), one row per run."""
-    imports = [(size, fmt, runs.get(f"{size}|{fmt}|import")) for size, fmt in combos]
-    imports = [(size, fmt, run) for size, fmt, run in imports if run and run.get("step_durations")]
+    imports = [
+        (size, fmt, step, runs.get(f"{size}|{fmt}|{step}"))
+        for size, fmt in combos
+        for step in DATABASES
+    ]
+    imports = [row for row in imports if row[3] and row[3].get("step_durations")]
     if not imports:
         return []
-    names = list(imports[-1][2]["step_durations"])
+    names = list(dict.fromkeys(name for *_, run in imports for name in run["step_durations"]))
     lines = [
         "",
         "### Where essor's import spends its time (s, from `ImportRun.step_durations`)",
         "",
-        "| Établissements | Format | " + " | ".join(names) + " | pipeline commit | measured |",
-        "|---:|---|" + "---:|" * len(names) + "---|---|",
+        "| Établissements | Format | Base | "
+        + " | ".join(names)
+        + " | pipeline commit | measured |",
+        "|---:|---|---|" + "---:|" * len(names) + "---|---|",
     ]
-    for size, fmt, run in imports:
+    for size, fmt, step, run in imports:
         durations = run["step_durations"]
         cells = " | ".join(f"{durations.get(name, 0):.1f}" for name in names)
         version = run.get("pipeline", "?")
-        lines.append(f"| {_int(size)} | {fmt} | {cells} | {version} | {run['date']} |")
+        lines.append(
+            f"| {_int(size)} | {fmt} | {DATABASES[step]} | {cells} | {version} | {run['date']} |"
+        )
     return lines
 
 
@@ -58,20 +67,23 @@ def render(store: dict, national_rows: int) -> str:
         "steps measured under a load above 2 are slower than on an idle machine.",
         "",
         "| Établissements | Format | Unités légales | Génération | Floor (DuckDB) "
-        "| pandas | essor import | import / floor | pandas / floor | import, lignes/s |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| pandas | essor import, SQLite | essor import, PostgreSQL | import / floor "
+        "(SQLite · PostgreSQL) | pandas / floor | import, lignes/s (SQLite · PostgreSQL) |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for size, fmt in combos:
         get = {step: runs.get(f"{size}|{fmt}|{step}") for step in ("generate", *STEPS)}
         generated = get["generate"]
         units = _int(generated["legal_units"]) if generated else "—"
         generation = f"{generated['seconds']:.0f} s" if generated else "—"
-        rate = _rate(get["import"])
+        rates = " · ".join(
+            _int(round(rate)) if (rate := _rate(get[step])) else "—" for step in DATABASES
+        )
+        ratios = " · ".join(_ratio(get[step], get["floor"]) for step in DATABASES)
         lines.append(
             f"| {_int(size)} | {fmt} | {units} | {generation} | {_cell(get['floor'])} "
-            f"| {_cell(get['pandas'])} | {_cell(get['import'])} "
-            f"| {_ratio(get['import'], get['floor'])} | {_ratio(get['pandas'], get['floor'])} "
-            f"| {_int(round(rate)) if rate else '—'} |"
+            f"| {_cell(get['pandas'])} | {_cell(get['import'])} | {_cell(get['import_pg'])} "
+            f"| {ratios} | {_ratio(get['pandas'], get['floor'])} | {rates} |"
         )
     lines += _import_steps(runs, combos)
     lines += ["", "## Extrapolation to a national import", ""]
@@ -88,9 +100,11 @@ def render(store: dict, national_rows: int) -> str:
             rate = _rate(runs.get(f"{size}|csv|{step}"))
             if rate:
                 minutes = national_rows / rate / 60
-                lines.append(f"- {step}: {_int(round(rate))} rows/s → ≈ {minutes:.1f} min")
+                label = f"essor import, {DATABASES[step]}" if step in DATABASES else step
+                lines.append(f"- {label}: {_int(round(rate))} rows/s → ≈ {minutes:.1f} min")
             else:
-                lines.append(f"- {step}: not measured")
+                label = f"essor import, {DATABASES[step]}" if step in DATABASES else step
+                lines.append(f"- {label}: not measured")
     generated = [r for k, r in runs.items() if k.endswith("|generate")]
     if generated:
         best = max(generated, key=lambda r: r["establishments"])

@@ -2,7 +2,7 @@
 DuckDB floor, the pandas reference and essor's import, each in its own process.
 
     .venv/bin/python bench/run.py [--sizes 1000000,4000000,10000000] [--formats csv,parquet]
-                                  [--out docs/performance.md]
+                                  [--steps floor,pandas,import,import_pg] [--out docs/performance.md]
 
 Generated files are cached in var/bench/data/<format>-<size>-s<seed>/; the referential is loaded
 once into var/bench/template.sqlite3, copied to a fresh var/bench/import.sqlite3 before each
@@ -41,7 +41,8 @@ read the same files on the same machine, each in its own process:
   workforce band × state × employer). It reads only the 3 + 6 columns it needs, so it can beat
   the floor, which reads them all (Parquet being columnar, even more so);
 - **essor import**: `essor.sirene.pipeline.run.run_import(…, force=True)` into a fresh SQLite
-  database that holds the territorial referential.
+  database that holds the territorial referential (`import`), and the same into a fresh
+  PostgreSQL database (`import_pg`, the server on the same machine).
 
 The Parquet files of `essor sirene synth` type every column as a string, like the CSV ones.
 Generation time includes the start of Django and the loading of the 35,000 commune contours.
@@ -63,8 +64,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--work", help="dossier de travail (défaut : var/bench, var/bench/quick)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--perimeter", default="FR")
-    parser.add_argument("--steps", default="floor,pandas,import",
-                        help="étapes mesurées (floor, pandas, import)")  # fmt: skip
+    parser.add_argument("--steps", default="floor,pandas,import,import_pg",
+                        help="étapes mesurées (floor, pandas, import, import_pg)")  # fmt: skip
     parser.add_argument("--quick", action="store_true", help="100 000 établissements, CSV")
     return parser.parse_args(argv)
 
@@ -74,6 +75,33 @@ def child_env(work: Path, database: Path) -> dict[str, str]:
     env["DATABASE_URL"] = f"sqlite:///{database}"
     env["ESSOR_SIRENE_WORK_DIR"] = str(work / "sirene-work")
     env["PYTHONWARNINGS"] = "ignore"
+    return env
+
+
+PG_SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/")
+PG_TEMPLATE, PG_IMPORT = "bench_sirene_template", "bench_sirene_import"
+
+
+def psql(sql: str) -> str:
+    done = subprocess.run(["psql", PG_SERVER + "postgres", "-qAtc", sql], check=True,
+                          capture_output=True, text=True)  # fmt: skip
+    return done.stdout.strip()
+
+
+def pg_template(work: Path) -> None:
+    """The PostgreSQL twin of template.sqlite3, made once (migrate + referential)."""
+    if psql(f"SELECT 1 FROM pg_database WHERE datname = '{PG_TEMPLATE}'") != "1":
+        psql(f"CREATE DATABASE {PG_TEMPLATE}")
+    env = dict(os.environ, DATABASE_URL=PG_SERVER + PG_TEMPLATE, PYTHONWARNINGS="ignore")
+    setup = run_step("setup", {}, env, work / "logs" / "setup-pg.log")
+    print(f"setup postgresql: communes={setup['communes']} seconds={setup['seconds']}", flush=True)
+
+
+def pg_fresh(work: Path) -> dict[str, str]:
+    psql(f"DROP DATABASE IF EXISTS {PG_IMPORT}")
+    psql(f"CREATE DATABASE {PG_IMPORT} TEMPLATE {PG_TEMPLATE}")
+    env = dict(os.environ, DATABASE_URL=PG_SERVER + PG_IMPORT, PYTHONWARNINGS="ignore")
+    env["ESSOR_SIRENE_WORK_DIR"] = str(work / "sirene-work")
     return env
 
 
@@ -162,6 +190,8 @@ def main(argv=None) -> int:
     print("setup: base de référence (migrate + référentiel)…", flush=True)
     setup = run_step("setup", {}, child_env(work, template), work / "logs" / "setup.log")
     print(f"setup: communes={setup['communes']} seconds={setup['seconds']}", flush=True)
+    if "import_pg" in steps and has_import:
+        pg_template(work)
 
     for size in sizes:
         for fmt in formats:
@@ -182,9 +212,11 @@ def main(argv=None) -> int:
                 report(size, fmt, "generate", result)
             paths = {"ul": str(ul), "etab": str(etab)}
             for step in steps:
+                if step.startswith("import") and not has_import:
+                    continue
+                if step == "import_pg":
+                    env = pg_fresh(work)
                 if step == "import":
-                    if not has_import:
-                        continue
                     fresh = work / "import.sqlite3"
                     for suffix in ("", "-wal", "-shm"):
                         Path(f"{fresh}{suffix}").unlink(missing_ok=True)

@@ -156,6 +156,7 @@ STEPS = {
     "floor": step_floor,
     "pandas": step_pandas,
     "import": step_import,
+    "import_pg": step_import,  # the same, DATABASE_URL set to PostgreSQL by bench/run.py
 }
 
 if __name__ == "__main__":

@@ -77,10 +77,16 @@ def _stage(con, source: Source, stage, prefix: str) -> tuple[list[str], list]:
     header = read.read_header(con, source)
     columns = read.check_header(source, header)
     try:
-        stage(con, read.from_clause(source, header, prefix), columns)
-    except duckdb.Error as exc:
-        raise read.translate_duckdb_error(source, exc) from exc
-    parse_rejects = read.parse_rejects(con, source, prefix)
+        stage(con, read.from_clause(source, header, None), columns)
+        used = None
+    except duckdb.Error:
+        # A malformed line, an encoding error or a broken archive: read again, listing them.
+        used = prefix
+        try:
+            stage(con, read.from_clause(source, header, prefix), columns)
+        except duckdb.Error as exc:
+            raise read.translate_duckdb_error(source, exc) from exc
+    parse_rejects = read.parse_rejects(con, source, used)
     table = "ul" if source.role == UL else "etab"
     if con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0 and not parse_rejects:
         raise FileError(source.original, "aucune ligne de données après l'en-tête", line=2)
