@@ -79,7 +79,7 @@ def write_all(con, run: ImportRun, work_dir: Path, advance: Callable[[int], None
     tables.build_indexes()
 
 
-OUT_TABLES = ("out_ul_ids", "out_etab_ids", "out_agg")
+OUT_TABLES = ("out_ul_ids", "out_etab_geo", "out_agg")
 
 
 def _write_all(con, run: ImportRun, work_dir: Path, advance, first_ids: dict[str, int]) -> None:
@@ -92,9 +92,10 @@ def _write_all(con, run: ImportRun, work_dir: Path, advance, first_ids: dict[str
         f"SELECT {before} + row_number() OVER (ORDER BY siren) AS id, * FROM out_ul"
     )
     last_id = con.execute("SELECT max(id) FROM out_ul_ids").fetchone()[0] or 0
-    con.execute(
-        "CREATE OR REPLACE TABLE out_etab_ids AS SELECT u.id AS legal_unit_id, o.* "
-        "FROM out_etab_geo o JOIN (SELECT siren, id FROM out_ul_ids) u USING (siren)"
+    # Every establishment of out_etab_geo has its legal unit in out_ul (built by a join).
+    with_ids = (
+        "(SELECT u.id AS legal_unit_id, o.* FROM out_etab_geo o "
+        "JOIN (SELECT siren, id FROM out_ul_ids) u USING (siren))"
     )
     dates = ("created_on", "closed_on")
     jobs = [
@@ -104,9 +105,7 @@ def _write_all(con, run: ImportRun, work_dir: Path, advance, first_ids: dict[str
             ["run_id", "id", *LEGAL_UNIT_COLUMNS],
         ),
         (
-            _select(
-                "out_etab_ids", ESTABLISHMENT_COLUMNS, run_id, dates, order="commune_code, siret"
-            ),
+            _select(with_ids, ESTABLISHMENT_COLUMNS, run_id, dates, order="commune_code, siret"),
             tables.next_name(Establishment),
             ["run_id", *ESTABLISHMENT_COLUMNS],
         ),

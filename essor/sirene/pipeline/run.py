@@ -9,6 +9,7 @@ import fcntl
 import shutil
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -217,10 +218,25 @@ def _run(ul_path, etab_path, force, dry_run, progress, stdout, passage, work_dir
     return run
 
 
+def _open_sources(sources: list[Source], pairs, work_dir: Path) -> None:
+    """Both files at once (checksums, zip extraction: hashlib and zlib release the GIL, one
+    file per core). Whatever opened is appended to `sources`, even if the other failed, so that
+    its temporary files are removed."""
+    with ThreadPoolExecutor(max_workers=len(pairs)) as pool:
+        futures = [pool.submit(open_source, str(value), role, work_dir) for role, value in pairs]
+    errors = []
+    for future in futures:
+        try:
+            sources.append(future.result())
+        except BaseException as exc:  # noqa: BLE001 - re-raised below, after the others
+            errors.append(exc)
+    if errors:
+        raise errors[0]
+
+
 def _execute(con, run, steps, sources, ul_path, etab_path, force, dry_run, passage, work_dir):
     with steps.step("sources", "Fichiers sources"):
-        for role, value in ((UL, ul_path), (ETAB, etab_path)):
-            sources.append(open_source(str(value), role, work_dir))
+        _open_sources(sources, ((UL, ul_path), (ETAB, etab_path)), work_dir)
         ul_source, etab_source = sources
         run.sources = [s.manifest() for s in sources]
         run.is_synthetic = not is_url(str(etab_path)) and (
