@@ -35,6 +35,20 @@ from essor.sirene.pipeline.sqlite_rows import insert_rows
 # Below this many rows in all, the import writes in-process (starting workers costs ~0.5 s).
 MIN_ROWS = 200_000
 WORKER_MEMORY = "1GB"
+# Memory of the last parallel write (MB), for the benchmark: the parent's resident size when
+# the workers started, and each worker's peak (its own, read from /proc: ru_maxrss of a child
+# would count the parent's pages it was forked with).
+last_memory: dict[str, object] = {}
+
+
+def _peak_kib(field: str = "VmHWM") -> int:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def usable() -> bool:
@@ -108,6 +122,8 @@ def _run_workers(specs: list[dict], parts: list[Path], advance) -> None:
             )  # fmt: skip
             procs.append(proc)
             selector.register(proc.stdout, selectors.EVENT_READ)
+        last_memory.clear()
+        last_memory.update(parent_rss_mb=_peak_kib("VmRSS") // 1024, workers_peak_mb=[])
         open_pipes = len(procs)
         while open_pipes:
             for key, _ in selector.select():
@@ -117,6 +133,8 @@ def _run_workers(specs: list[dict], parts: list[Path], advance) -> None:
                     open_pipes -= 1
                 elif line.strip().isdigit():
                     advance(int(line))
+                elif line.startswith("peak_kib "):
+                    last_memory["workers_peak_mb"].append(int(line.split()[1]) // 1024)
         for proc in procs:
             if proc.wait() != 0:
                 error = _error_line(proc.stderr.read())
@@ -185,6 +203,7 @@ def work(task: dict) -> None:
         insert_rows(con, select, raw, job["table"], job["columns"], report)
     raw.execute("COMMIT")
     raw.close()
+    print(f"peak_kib {_peak_kib()}", flush=True)
 
 
 if __name__ == "__main__":
