@@ -170,7 +170,7 @@ def test_a_malformed_line_is_rejected_with_its_line(db, tmp_path, ul_file, etab_
     assert run.establishments_read == len(rows) + 1
 
 
-def test_failure_while_writing_deletes_partial_rows_and_keeps_previous(
+def test_failure_while_writing_drops_the_twin_tables_and_keeps_previous(
     previous, monkeypatch, ul_file, etab_file
 ):
     real = load.write_all
