@@ -8,11 +8,6 @@ def _cell(run: dict | None) -> str:
     if not run:
         return "—"
     text = f"{run['seconds']:.1f} s · {run['peak_mb']:,} Mo".replace(",", " ")
-    workers = run.get("workers_peak_mb")
-    if isinstance(workers, list) and workers:  # SQLite writer processes, beside the import
-        text += (
-            f" (à l'écriture {_int(run['rss_at_write_mb'])} + {' + '.join(map(_int, workers))} Mo)"
-        )
     return text + (f" (load {run['load'][0]:.0f}–{run['load'][1]:.0f})" if "load" in run else "")
 
 
@@ -67,8 +62,7 @@ def render(store: dict, national_rows: int) -> str:
         "## Results",
         "",
         "Time is wall-clock time of the step's process; memory is its peak resident set size "
-        "(`ru_maxrss`); on SQLite, « à l'écriture » gives the import's resident size when its "
-        "writer processes start, plus the peak of each writer (they run at once, beside it). Ratios divide by the floor on the same files. « load » is the 1-minute load "
+        "(`ru_maxrss`). Ratios divide by the floor on the same files. « load » is the 1-minute load "
         "average before–after the step: the 2-core machine was shared with other test runs, so "
         "steps measured under a load above 2 are slower than on an idle machine.",
         "",

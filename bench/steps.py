@@ -141,14 +141,7 @@ def step_import(args: dict) -> dict:
     # The import alone, as before the observatory existed: bench/observatory.py times the
     # indicators and bench/directory_search.py the search index.
     run = run_import(args["ul"], args["etab"], force=True, progress=False, indicators=False)
-    from essor.sirene.pipeline import sqlite_parallel
-
-    # The SQLite writer processes run beside this one: their own peaks, and this process's
-    # resident size when they started (the sum is the import's memory at that moment).
-    memory = sqlite_parallel.last_memory
     return {
-        "workers_peak_mb": memory.get("workers_peak_mb", []),
-        "rss_at_write_mb": memory.get("parent_rss_mb"),
         "rows": run.legal_units_read + run.establishments_read,
         "status": run.status,
         "legal_units_kept": run.legal_units_kept,

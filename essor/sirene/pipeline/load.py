@@ -1,9 +1,9 @@
 """Bulk writes from DuckDB tables into the application database.
 
 PostgreSQL: COPY FROM STDIN of CSV files written by DuckDB, on parallel connections (pgcopy.py).
-SQLite: executemany over batches fetched from DuckDB (narrow tables: JSON batches), by worker
-processes into scratch files copied in afterwards for a large import (sqlite_parallel.py), else
-in-process (sqlite_rows.py). Rows go into the twins of the live tables (tables.py), outside any
+SQLite: for a large import, Arrow batches bound in C by the ADBC driver into scratch files on
+parallel threads, copied in afterwards (sqlite_parallel.py); else executemany over batches
+fetched from DuckDB (narrow tables: JSON batches; sqlite_rows.py). Rows go into the twins of the live tables (tables.py), outside any
 transaction: nothing shows them until the swap.
 """
 
@@ -47,14 +47,18 @@ def _insert_sqlite(con, select_sql: str, table: str, columns: list[str], advance
 
 
 def _load(
-    con, jobs: list[tuple[str, str, list[str]]], work_dir: Path, advance, rows: int = 0
+    con,
+    jobs: list[tuple[str, str, list[str]]],
+    work_dir: Path,
+    advance,
+    rows: list[int] | None = None,
 ) -> None:
-    """PostgreSQL: parallel COPY. SQLite: parallel worker processes for a large write outside
-    any transaction (sqlite_parallel.py), else in-process."""
+    """PostgreSQL: parallel COPY. SQLite: a large write outside any transaction as Arrow
+    batches on parallel threads (sqlite_parallel.py), else in-process. `rows`: per job."""
     if connection.vendor == "postgresql":
         pgcopy.copy_tables(con, jobs, work_dir, advance)
-    elif rows >= sqlite_parallel.MIN_ROWS and sqlite_parallel.usable():
-        sqlite_parallel.load(con, jobs, work_dir, advance)
+    elif sum(rows or []) >= sqlite_parallel.MIN_ROWS and sqlite_parallel.usable():
+        sqlite_parallel.load(con, jobs, work_dir, advance, rows=rows)
     else:
         for select_sql, table, columns in jobs:
             _insert_sqlite(con, select_sql, table, columns, advance)
@@ -115,7 +119,7 @@ def _write_all(con, run: ImportRun, work_dir: Path, advance, first_ids: dict[str
             ["run_id", *AGGREGATE_COLUMNS],
         ),
     ]
-    rows = sum(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in OUT_TABLES)
+    rows = [con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in OUT_TABLES]
     _load(con, jobs, work_dir, advance, rows)
     tables.after_explicit_ids(LegalUnit, last_id)
 

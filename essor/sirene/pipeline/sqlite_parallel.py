@@ -1,54 +1,32 @@
-"""SQLite: the run's rows written by several processes, then copied into the twins in C.
+"""SQLite: a large write as Arrow batches into scratch files, then copied into the twins in C.
 
-A SQLite file has one writer at a time, and most of a bulk write's cost is Python turning
-DuckDB values into objects and binding them (sqlite_rows.py), on one core. So each worker
-process takes a contiguous slice of every table's rows and writes it into its own scratch
-SQLite file (untyped tables, no index, no journal); the parent then attaches the scratch files
-and copies them with `INSERT … SELECT` (SQLite's own C loop, no Python per value), slice after
-slice so that the rows keep their order.
+Python's sqlite3 binds every value from a Python object: 22 s for 1.5 M rows × 31 columns, half
+of it DuckDB turning values into objects. Here DuckDB hands Arrow record batches to the ADBC
+SQLite driver (`adbc-driver-sqlite`), which binds them in C: about 5 s for the same rows. The
+driver ships its own SQLite library, so it never opens the application's database (two SQLite
+libraries on one file in one process can drop each other's locks): each thread writes some of
+the tables into its own scratch file (untyped by SQLite's rules: the twins' types apply when
+copied; no journal), then the application's connection attaches the scratch files and copies
+them with `INSERT … SELECT` (SQLite's own C loop), table by table, rows in order.
 
-    parent: DuckDB query -> Parquet file per table
-    worker k: rows [k·n/W, (k+1)·n/W) of each file -> scratch-k.sqlite3 (sqlite_rows.insert_rows)
-    parent: ATTACH scratch-k; INSERT INTO twin SELECT … FROM scratch-k.table
-
-Workers print one line per batch written (its row count): the parent's progress bar. They do
-not import Django. `python -m essor.sirene.pipeline.sqlite_parallel <JSON>` runs one worker.
+    thread k: DuckDB query -> Arrow batches -> ADBC -> scratch-k.sqlite3 (tables t0, t1, …)
+    then:     ATTACH scratch-k; INSERT INTO twin SELECT … FROM scratch-k.t<i>
 """
 
-import json
-import os
-import re
-import selectors
 import shutil
-import sqlite3
-import subprocess
-import sys
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import adbc_driver_sqlite.dbapi as adbc
 import duckdb
+import pyarrow as pa
 from django.conf import settings
 from django.db import connection, transaction
 
-from essor.sirene.pipeline.sqlite_rows import insert_rows
-
-# Below this many rows in all, the import writes in-process (starting workers costs ~0.5 s).
+# Below this many rows in all, the import writes in-process with sqlite3 (sqlite_rows.py).
 MIN_ROWS = 200_000
-WORKER_MEMORY = "1GB"
-# Memory of the last parallel write (MB), for the benchmark: the parent's resident size when
-# the workers started, and each worker's peak (its own, read from /proc: ru_maxrss of a child
-# would count the parent's pages it was forked with).
-last_memory: dict[str, object] = {}
-
-
-def _peak_kib(field: str = "VmHWM") -> int:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+ARROW_BATCH = 100_000
 
 
 def usable() -> bool:
@@ -56,8 +34,8 @@ def usable() -> bool:
     return connection.vendor == "sqlite" and not connection.in_atomic_block
 
 
-def worker_count() -> int:
-    return max(1, int(settings.DUCKDB_THREADS) or os.cpu_count() or 2)
+def thread_count() -> int:
+    return max(1, int(settings.DUCKDB_THREADS) or 2)
 
 
 def load(
@@ -65,102 +43,81 @@ def load(
     jobs: list[tuple[str, str, list[str]]],
     work_dir: Path,
     advance: Callable[[int], None],
-    workers: int | None = None,
+    threads: int | None = None,
+    rows: list[int] | None = None,
 ) -> None:
-    """jobs: (DuckDB SELECT, target table, target columns), as load._load takes them."""
-    workers = workers or worker_count()
+    """jobs: (DuckDB SELECT whose columns are named as the target columns, target table, target
+    columns), as load._load takes them; `rows`: their row counts, to share the work out."""
     scratch = work_dir / "sqlite-parts"
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True)
+    specs = [
+        {"select": select, "target": table, "columns": columns, "table": f"t{index}"}
+        for index, (select, table, columns) in enumerate(jobs)
+    ]
+    counts = rows or [1] * len(specs)
+    weights = [(r or 1) * len(s["columns"]) for r, s in zip(counts, specs, strict=True)]
+    groups = _share(list(range(len(specs))), weights, threads or thread_count())
+    parts = [scratch / f"part-{k}.sqlite3" for k in range(len(groups))]
     try:
-        specs = _export(con, jobs, scratch)
-        parts = [scratch / f"part-{k}.sqlite3" for k in range(workers)]
-        _run_workers(specs, parts, advance)
-        _copy_in(specs, parts)
+        with ThreadPoolExecutor(max_workers=len(groups)) as pool:
+            futures = [
+                pool.submit(_ingest, con.cursor(), [specs[i] for i in group], part, advance)
+                for group, part in zip(groups, parts, strict=True)
+            ]
+            for future in futures:
+                future.result()
+        owner = {
+            spec["table"]: k for k, group in enumerate(groups) for spec in (specs[i] for i in group)
+        }
+        _copy_in(specs, parts, owner)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _export(con, jobs, scratch: Path) -> list[dict]:
-    specs = []
-    for index, (select_sql, table, columns) in enumerate(jobs):
-        path = scratch / f"job-{index}.parquet"
-        target = str(path).replace("'", "''")
-        con.execute(f"COPY ({select_sql}) TO '{target}' (FORMAT parquet, COMPRESSION uncompressed)")
-        rows = con.execute(f"SELECT count(*) FROM read_parquet('{target}')").fetchone()[0]
-        specs.append(
-            {
-                "parquet": str(path),
-                "rows": rows,
-                "table": f"t{index}",
-                "target": table,
-                "columns": columns,
-            }  # fmt: skip
-        )
-    return specs
+def _share(indexes: list[int], weights: list[int], count: int) -> list[list[int]]:
+    """Heaviest first, each to the lightest group (jobs keep their order within a group)."""
+    groups: list[list[int]] = [[] for _ in range(max(1, min(count, len(indexes))))]
+    loads = [0] * len(groups)
+    for index in sorted(indexes, key=lambda i: -weights[i]):
+        lightest = loads.index(min(loads))
+        groups[lightest].append(index)
+        loads[lightest] += weights[index]
+    return [sorted(group) for group in groups if group]
 
 
-def _slice(rows: int, worker: int, workers: int) -> tuple[int, int]:
-    start, end = rows * worker // workers, rows * (worker + 1) // workers
-    return start, end - start
+def _counted(reader: pa.RecordBatchReader, names: list[str], advance) -> pa.RecordBatchReader:
+    """The batches under the target column names, each counted on the progress bar."""
+    schema = pa.schema(
+        [field.with_name(name) for field, name in zip(reader.schema, names, strict=True)]
+    )
+
+    def batches():
+        for batch in reader:
+            yield pa.RecordBatch.from_arrays(batch.columns, schema=schema)
+            advance(batch.num_rows)
+
+    return pa.RecordBatchReader.from_batches(schema, batches())
 
 
-def _run_workers(specs: list[dict], parts: list[Path], advance) -> None:
-    procs = []
-    selector = selectors.DefaultSelector()
+def _ingest(cursor: duckdb.DuckDBPyConnection, specs: list[dict], part: Path, advance) -> None:
+    """One thread: its tables into its own scratch file, through its own DuckDB cursor."""
     try:
-        for worker, part in enumerate(parts):
-            task = {
-                "target": str(part),
-                "jobs": [
-                    {**spec, "slice": _slice(spec["rows"], worker, len(parts))} for spec in specs
-                ],
-            }
-            proc = subprocess.Popen(
-                [sys.executable, "-m", __name__, json.dumps(task)],
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            )  # fmt: skip
-            procs.append(proc)
-            selector.register(proc.stdout, selectors.EVENT_READ)
-        last_memory.clear()
-        last_memory.update(parent_rss_mb=_peak_kib("VmRSS") // 1024, workers_peak_mb=[])
-        open_pipes = len(procs)
-        while open_pipes:
-            for key, _ in selector.select():
-                line = key.fileobj.readline()
-                if not line:
-                    selector.unregister(key.fileobj)
-                    open_pipes -= 1
-                elif line.strip().isdigit():
-                    advance(int(line))
-                elif line.startswith("peak_kib "):
-                    last_memory["workers_peak_mb"].append(int(line.split()[1]) // 1024)
-        for proc in procs:
-            if proc.wait() != 0:
-                error = _error_line(proc.stderr.read())
-                raise RuntimeError(f"Écriture SQLite parallèle en échec : {error}")
+        with adbc.connect(str(part), autocommit=True) as db, db.cursor() as out:
+            for pragma in ("journal_mode = OFF", "synchronous = OFF"):
+                out.execute(f"PRAGMA {pragma}")
+                out.fetchall()
+            out.execute("BEGIN")
+            for spec in specs:
+                reader = cursor.sql(spec["select"]).to_arrow_reader(ARROW_BATCH)
+                batches = _counted(reader, spec["columns"], advance)
+                out.adbc_ingest(spec["table"], batches, mode="create")
+            out.execute("COMMIT")
     finally:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-            proc.stdout.close()
-            proc.stderr.close()
-        selector.close()
+        cursor.close()
 
 
-def _error_line(stderr: str) -> str:
-    """The exception line of a worker's traceback (DuckDB adds context lines after it)."""
-    lines = [
-        line
-        for line in stderr.splitlines()
-        if line and not line[0].isspace() and not line.startswith(("Traceback", "LINE "))
-    ]
-    errors = [line for line in lines if re.search(r"(Error|Exception)$", line.split(":")[0])]
-    return (errors or lines or ["?"])[-1]
-
-
-def _copy_in(specs: list[dict], parts: list[Path]) -> None:
+def _copy_in(specs: list[dict], parts: list[Path], owner: dict[str, int]) -> None:
     connection.ensure_connection()
     raw = connection.connection
     aliases = [f"part{k}" for k in range(len(parts))]
@@ -169,42 +126,12 @@ def _copy_in(specs: list[dict], parts: list[Path]) -> None:
     try:
         for spec in specs:
             names = ", ".join(f'"{c}"' for c in spec["columns"])
+            source = f"{aliases[owner[spec['table']]]}.{spec['table']}"
             with transaction.atomic():
-                for alias in aliases:
-                    raw.execute(
-                        f'INSERT INTO main."{spec["target"]}" ({names}) '
-                        f"SELECT {names} FROM {alias}.{spec['table']} ORDER BY rowid"
-                    )
+                raw.execute(
+                    f'INSERT INTO main."{spec["target"]}" ({names}) '
+                    f"SELECT {names} FROM {source} ORDER BY rowid"
+                )
     finally:
         for alias in aliases:
             raw.execute(f"DETACH DATABASE {alias}")
-
-
-def work(task: dict) -> None:
-    """One worker: its slice of each Parquet file into its own scratch SQLite file."""
-    con = duckdb.connect(
-        config={"threads": 1, "memory_limit": WORKER_MEMORY, "preserve_insertion_order": True}
-    )
-    raw = sqlite3.connect(task["target"], isolation_level=None)
-    raw.execute("PRAGMA journal_mode = OFF")
-    raw.execute("PRAGMA synchronous = OFF")
-    raw.execute("BEGIN")
-    for job in task["jobs"]:
-        names = ", ".join(f'"{c}"' for c in job["columns"])
-        # Untyped columns: values stay as bound; the twin's own types apply when copied in.
-        raw.execute(f"CREATE TABLE {job['table']} ({names})")
-        offset, limit = job["slice"]
-        source = job["parquet"].replace("'", "''")
-        select = f"SELECT * FROM read_parquet('{source}') LIMIT {limit} OFFSET {offset}"
-
-        def report(count: int) -> None:
-            print(count, flush=True)
-
-        insert_rows(con, select, raw, job["table"], job["columns"], report)
-    raw.execute("COMMIT")
-    raw.close()
-    print(f"peak_kib {_peak_kib()}", flush=True)
-
-
-if __name__ == "__main__":
-    work(json.loads(sys.argv[1]))

@@ -20,7 +20,8 @@ ROWS = [
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(("json_max_columns", "parallel"), [(0, False), (10, False), (10, True)])
 def test_aggregate_rows_round_trip(tmp_path, monkeypatch, json_max_columns, parallel):
-    """parallel: SQLite worker processes (sqlite_parallel.py), forced on a few rows."""
+    """parallel: SQLite Arrow batches through ADBC on threads (sqlite_parallel.py), forced on a
+    few rows."""
     monkeypatch.setattr(load, "JSON_MAX_COLUMNS", json_max_columns)
     monkeypatch.setattr(sqlite_parallel, "MIN_ROWS", 0 if parallel else 10**9)
     run = ImportRun.objects.create()
@@ -34,7 +35,7 @@ def test_aggregate_rows_round_trip(tmp_path, monkeypatch, json_max_columns, para
     table = EstablishmentAggregate._meta.db_table
     advanced = []
     jobs = [(select, table, ["run_id", *load.AGGREGATE_COLUMNS])]
-    load._load(con, jobs, tmp_path, advanced.append, rows=len(ROWS))
+    load._load(con, jobs, tmp_path, advanced.append, rows=[len(ROWS)])
     assert sum(advanced) == len(ROWS)
     # PostgreSQL loads parts of the file in parallel: the id order is not the file order.
     got = sorted(
@@ -64,7 +65,8 @@ WIDE = [
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite writers only")
 def test_wide_rows_through_parallel_sqlite_writers_keep_order_and_values(tmp_path):
-    """More workers than rows: empty slices too. Rows keep their order (ids follow it)."""
+    """More threads than tables; unnamed DuckDB columns take the target names. Rows keep their
+    order (ids follow it) and their types."""
     run = ImportRun.objects.create()
     unit = LegalUnit.objects.create(
         run=run, siren="000000000", diffusion="O", legal_category="9220", state="A",
@@ -83,7 +85,7 @@ def test_wide_rows_through_parallel_sqlite_writers_keep_order_and_values(tmp_pat
     columns = ["run_id", *load.ESTABLISHMENT_COLUMNS]
     select = f"SELECT {run.pk}, {', '.join(values)} FROM src ORDER BY siret"
     sqlite_parallel.load(con, [(select, Establishment._meta.db_table, columns)], tmp_path,
-                         lambda n: n, workers=5)  # fmt: skip
+                         lambda n: n, threads=5)  # fmt: skip
     got = list(
         Establishment.objects.filter(run=run)
         .order_by("id")
@@ -94,11 +96,14 @@ def test_wide_rows_through_parallel_sqlite_writers_keep_order_and_values(tmp_pat
     assert not (tmp_path / "sqlite-parts").exists()
 
 
-def test_a_failing_sqlite_writer_stops_the_load_with_its_error(tmp_path):
-    spec = {"parquet": str(tmp_path / "absent.parquet"), "rows": 1, "table": "t0",
-            "target": "x", "columns": ["a"]}  # fmt: skip
-    with pytest.raises(RuntimeError, match="Écriture SQLite parallèle en échec : .*absent"):
-        sqlite_parallel._run_workers([spec], [tmp_path / "part-0.sqlite3"], lambda n: n)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite writers only")
+def test_a_failing_sqlite_writer_stops_the_load_and_leaves_no_scratch_file(tmp_path):
+    con = duckdb.connect()
+    jobs = [("SELECT 1 AS a", "t_absent", ["a"]), ("SELECT error('disque plein') AS b", "x", ["b"])]
+    with pytest.raises(Exception, match="disque plein"):
+        sqlite_parallel.load(con, jobs, tmp_path, lambda n: n, threads=2)
+    assert not (tmp_path / "sqlite-parts").exists()
 
 
 @pytest.mark.django_db(transaction=True)
