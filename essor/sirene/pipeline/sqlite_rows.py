@@ -1,5 +1,5 @@
-"""Rows of a DuckDB query into a SQLite table through Python's sqlite3 (no Django here: the
-parallel writers of sqlite_parallel.py run it in their own processes).
+"""Rows of a DuckDB query into a SQLite table through Python's sqlite3: the small writes, and any
+write inside a transaction (large ones outside go through sqlite_parallel.py).
 
 Most of the cost is executemany binding each value (and DuckDB turning each value into a Python
 object). Narrow tables (the aggregates) go as one JSON text per batch instead, built by DuckDB
