@@ -86,7 +86,9 @@ def qpv_codes(lon: np.ndarray, lat: np.ndarray, qpvs: list) -> np.ndarray:
 
 
 def locate(con, qpvs: list) -> int:
-    """Adds lat, lon and qpv_code to out_etab (as out_etab_geo); returns the dropped points."""
+    """lat, lon and qpv_code of out_etab's points, in the narrow table etab_geo (k, lat, lon,
+    qpv_code), and the view out_etab_geo (out_etab with them instead of x, y): the wide rows are
+    not copied once more. Returns the number of dropped points."""
     data = con.execute(
         "SELECT k, x, y, source_commune_code FROM out_etab WHERE x IS NOT NULL AND y IS NOT NULL"
     ).fetchnumpy()
@@ -97,11 +99,14 @@ def locate(con, qpvs: list) -> int:
     codes = qpv_codes(lon, lat, qpvs)
     con.register("geo_src", {"k": k, "lon": lon, "lat": lat, "qpv_code": codes})
     con.execute(
-        "CREATE OR REPLACE TABLE out_etab_geo AS SELECT o.* EXCLUDE (x, y), "
-        "CASE WHEN isnan(g.lat) THEN NULL ELSE g.lat END AS lat, "
-        "CASE WHEN isnan(g.lon) THEN NULL ELSE g.lon END AS lon, "
-        "coalesce(CAST(g.qpv_code AS VARCHAR), '') AS qpv_code "
-        "FROM out_etab o LEFT JOIN geo_src g USING (k)"
+        "CREATE OR REPLACE TABLE etab_geo AS SELECT k, "
+        "CASE WHEN isnan(lat) THEN NULL ELSE lat END AS lat, "
+        "CASE WHEN isnan(lon) THEN NULL ELSE lon END AS lon, "
+        "nullif(CAST(qpv_code AS VARCHAR), '') AS qpv_code FROM geo_src"
     )
     con.unregister("geo_src")
+    con.execute(
+        "CREATE OR REPLACE VIEW out_etab_geo AS SELECT o.* EXCLUDE (x, y), g.lat, g.lon, "
+        "coalesce(g.qpv_code, '') AS qpv_code FROM out_etab o LEFT JOIN etab_geo g USING (k)"
+    )
     return dropped

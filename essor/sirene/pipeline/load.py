@@ -83,33 +83,27 @@ def write_all(con, run: ImportRun, work_dir: Path, advance: Callable[[int], None
     tables.build_indexes()
 
 
-OUT_TABLES = ("out_ul_ids", "out_etab_geo", "out_agg")
+OUT_TABLES = ("out_ul", "out_etab", "out_agg")
 
 
 def _write_all(con, run: ImportRun, work_dir: Path, advance, first_ids: dict[str, int]) -> None:
     run_id = run.pk
-    # Legal-unit ids are given here, so the establishments know theirs without reading anything
-    # back: all three tables are written in one go (in parallel on PostgreSQL).
+    # Legal-unit ids follow their rank in SIREN order (transform.build_legal_units), after the
+    # live table's: the establishments carry theirs (ul_seq) and nothing is read back, so all
+    # three tables are written in one go (in parallel on PostgreSQL).
     before = first_ids[LegalUnit._meta.db_table] - 1
-    con.execute(
-        "CREATE OR REPLACE TABLE out_ul_ids AS "
-        f"SELECT {before} + row_number() OVER (ORDER BY siren) AS id, * FROM out_ul"
-    )
-    last_id = con.execute("SELECT max(id) FROM out_ul_ids").fetchone()[0] or 0
-    # Every establishment of out_etab_geo has its legal unit in out_ul (built by a join).
-    with_ids = (
-        "(SELECT u.id AS legal_unit_id, o.* FROM out_etab_geo o "
-        "JOIN (SELECT siren, id FROM out_ul_ids) u USING (siren))"
-    )
+    last_id = before + con.execute("SELECT count(*) FROM out_ul").fetchone()[0]
+    legal_units = f"(SELECT {before} + seq AS id, * FROM out_ul)"
+    establishments = f"(SELECT {before} + ul_seq AS legal_unit_id, * FROM out_etab_geo)"
     dates = ("created_on", "closed_on")
     jobs = [
         (
-            _select("out_ul_ids", ["id", *LEGAL_UNIT_COLUMNS], run_id, ("created_on",), "siren"),
+            _select(legal_units, ["id", *LEGAL_UNIT_COLUMNS], run_id, ("created_on",), "id"),
             tables.next_name(LegalUnit),
             ["run_id", "id", *LEGAL_UNIT_COLUMNS],
         ),
         (
-            _select(with_ids, ESTABLISHMENT_COLUMNS, run_id, dates, order="commune_code, siret"),
+            _select(establishments, ESTABLISHMENT_COLUMNS, run_id, dates, "commune_code, siret"),
             tables.next_name(Establishment),
             ["run_id", *ESTABLISHMENT_COLUMNS],
         ),

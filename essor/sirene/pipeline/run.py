@@ -261,7 +261,12 @@ def _execute(con, run, steps, sources, ul_path, etab_path, force, dry_run, passa
     with steps.step("detail", "Détail des établissements ESS et géographie"):
         transform.build_legal_units(con)
         transform.build_establishments(con)
-        dropped = geo.locate(con, refs.qpv_geometries())
+        # The orphan count (for the run's message) runs on its own DuckDB cursor meanwhile:
+        # coordinates and QPV are computed on one core.
+        with ThreadPoolExecutor(max_workers=1) as side:
+            orphans = side.submit(_on_cursor, con, transform.orphan_count)
+            dropped = geo.locate(con, refs.qpv_geometries())
+            run.message = _orphans_message(orphans.result())
     with steps.step("rejets", "Fichier des rejets"):
         stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
         target = work_dir / "rejects" / f"sirene_{run.pk or 'dry-run'}_{stamp}.csv"
@@ -277,16 +282,27 @@ def _execute(con, run, steps, sources, ul_path, etab_path, force, dry_run, passa
     run.legal_units_kept, run.establishments_kept = c["ul_kept"], c["etab_kept"]
     run.rejected = {**per_role, "coordonnees_ecartees": dropped}
     run.data_date = c["data_date"]
-    run.message = (
-        f"{c['orphans']} établissements sans unité légale dans le fichier des unités légales : "
-        "comptés dans les agrégats, jamais qualifiés ESS."
-    )
     if dry_run:
         return
     run.save()
     rows = c["ul_kept"] + c["etab_kept"] + con.execute("SELECT count(*) FROM out_agg").fetchone()[0]
     with steps.step("ecriture", "Écriture dans la base", total=rows) as advance:
         load.write_all(con, run, work_dir, advance)
+
+
+def _on_cursor(con: duckdb.DuckDBPyConnection, query):
+    cursor = con.cursor()
+    try:
+        return query(cursor)
+    finally:
+        cursor.close()
+
+
+def _orphans_message(count: int) -> str:
+    return (
+        f"{count} établissements sans unité légale dans le fichier des unités légales : "
+        "comptés dans les agrégats, jamais qualifiés ESS."
+    )
 
 
 def _indicator_source(con, run: ImportRun, steps: Steps, work_dir: Path) -> Path | None:

@@ -150,8 +150,11 @@ def unknown_communes(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 
 def build_legal_units(con: duckdb.DuckDBPyConnection) -> None:
+    """out_ul: the legal units kept. `seq` (1, 2, … in SIREN order) gives their ids at the write
+    (load.py), so that the establishments know theirs without a second pass."""
     con.execute(
         f"""CREATE OR REPLACE TABLE out_ul AS SELECT
+          row_number() OVER (ORDER BY u.siren) AS seq,
           u.siren, coalesce(left(u.statutDiffusionUniteLegale, 1), '') AS diffusion,
           coalesce(left(u.denominationUniteLegale, 300), '') AS name,
           coalesce(left(u.denominationUsuelle1UniteLegale, 300), '') AS usual_name,
@@ -185,10 +188,10 @@ def build_establishments(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         """CREATE OR REPLACE TABLE out_etab AS
         WITH d AS (
-          SELECT e.rowid AS k, e.*, u.name AS ul_name, u.sigle AS ul_sigle,
+          SELECT e.rowid AS k, e.*, u.seq AS ul_seq, u.name AS ul_name, u.sigle AS ul_sigle,
                  (coalesce(e.statutDiffusionEtablissement, '') = 'P' OR u.diffusion = 'P') AS partial
           FROM etab e JOIN out_ul u USING (siren) WHERE e.reject_rule IS NULL AND e.is_ess)
-        SELECT d.k, d.siret, d.siren,
+        SELECT d.k, d.ul_seq, d.siret, d.siren,
           coalesce(left(d.statutDiffusionEtablissement, 1), '') AS diffusion,
           d.ul_name AS name,
           left(concat_ws(' ', d.enseigne1Etablissement, d.enseigne2Etablissement,
@@ -224,20 +227,23 @@ def counts(con: duckdb.DuckDBPyConnection) -> dict:
     etab_read, etab_bad, last = con.execute(
         "SELECT count(*), count(reject_rule), max(last_processed) FROM etab"
     ).fetchone()
-    # siren_key: the SIREN as an integer (a join on integers, not strings: 3 s -> … at 10 M).
-    # A valid establishment's SIREN is 9 digits; a legal unit's key is set only for 9 characters
-    # that cast to an integer, i.e. 9 digits: equal keys <=> equal strings.
-    orphans = con.execute(
-        "SELECT count(*) FROM etab e WHERE e.siren_key IS NOT NULL "
-        "AND NOT EXISTS (SELECT 1 FROM ul WHERE ul.siren_key = e.siren_key)"
-    ).fetchone()[0]
     return {
         "ul_read": ul_read,
         "ul_rejected": ul_bad,
         "etab_read": etab_read,
         "etab_rejected": etab_bad,
         "data_date": last,
-        "orphans": orphans,
         "ul_kept": con.execute("SELECT count(*) FROM out_ul").fetchone()[0],
         "etab_kept": con.execute("SELECT count(*) FROM out_etab").fetchone()[0],
     }
+
+
+def orphan_count(con: duckdb.DuckDBPyConnection) -> int:
+    """Valid establishments whose SIREN is not in the legal-unit file (for the run's message).
+    siren_key is the SIREN as an integer (a join on integers, not strings): a valid
+    establishment's SIREN is 9 digits, and a legal unit's key is set only for 9 characters that
+    cast to an integer, i.e. 9 digits: equal keys <=> equal strings."""
+    return con.execute(
+        "SELECT count(*) FROM etab e WHERE e.siren_key IS NOT NULL "
+        "AND NOT EXISTS (SELECT 1 FROM ul WHERE ul.siren_key = e.siren_key)"
+    ).fetchone()[0]

@@ -64,9 +64,12 @@ WIDE = [
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite writers only")
-def test_wide_rows_through_parallel_sqlite_writers_keep_order_and_values(tmp_path):
+def test_wide_rows_through_parallel_sqlite_writers_keep_order_and_values(tmp_path, monkeypatch):
     """More threads than tables; unnamed DuckDB columns take the target names. Rows keep their
-    order (ids follow it) and their types."""
+    order (ids follow it) and their types, also when a table spans several scratch files
+    (here one row each)."""
+    monkeypatch.setattr(sqlite_parallel, "ARROW_BATCH", 1)
+    monkeypatch.setattr(sqlite_parallel, "CHUNK_ROWS", 1)
     run = ImportRun.objects.create()
     unit = LegalUnit.objects.create(
         run=run, siren="000000000", diffusion="O", legal_category="9220", state="A",
@@ -99,10 +102,35 @@ def test_wide_rows_through_parallel_sqlite_writers_keep_order_and_values(tmp_pat
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite writers only")
 def test_a_failing_sqlite_writer_stops_the_load_and_leaves_no_scratch_file(tmp_path):
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE t_present (a integer)")
+    try:
+        con = duckdb.connect()
+        jobs = [
+            ("SELECT 1 AS a", "t_present", ["a"]),
+            ("SELECT error('disque plein') AS b", "t_present", ["a"]),
+        ]
+        with pytest.raises(Exception, match="disque plein"):
+            sqlite_parallel.load(con, jobs, tmp_path, lambda n: n, threads=2)
+        assert not (tmp_path / "sqlite-parts").exists()
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE t_present")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite writers only")
+def test_a_failing_copy_stops_the_writers_and_leaves_no_scratch_file(tmp_path, monkeypatch):
+    """The first scratch file cannot be copied (no such twin): the writer still producing the
+    next ones stops at its next batch instead of writing the whole table."""
+    monkeypatch.setattr(sqlite_parallel, "ARROW_BATCH", 10)
+    monkeypatch.setattr(sqlite_parallel, "CHUNK_ROWS", 10)
+    written = []
     con = duckdb.connect()
-    jobs = [("SELECT 1 AS a", "t_absent", ["a"]), ("SELECT error('disque plein') AS b", "x", ["b"])]
-    with pytest.raises(Exception, match="disque plein"):
-        sqlite_parallel.load(con, jobs, tmp_path, lambda n: n, threads=2)
+    jobs = [("SELECT range AS a FROM range(100000)", "t_absent", ["a"])]
+    with pytest.raises(Exception, match="t_absent"):
+        sqlite_parallel.load(con, jobs, tmp_path, written.append, threads=1)
+    assert sum(written) < 100000
     assert not (tmp_path / "sqlite-parts").exists()
 
 
