@@ -58,7 +58,7 @@ def _load(
     if connection.vendor == "postgresql":
         pgcopy.copy_tables(con, jobs, work_dir, advance)
     elif sum(rows or []) >= sqlite_parallel.MIN_ROWS and sqlite_parallel.usable():
-        sqlite_parallel.load(con, jobs, work_dir, advance, rows=rows)
+        sqlite_parallel.load(con, jobs, work_dir, advance, rows=rows, table_done=tables.index_twin)
     else:
         for select_sql, table, columns in jobs:
             _insert_sqlite(con, select_sql, table, columns, advance)
@@ -74,8 +74,9 @@ def _select(
 
 
 def write_all(con, run: ImportRun, work_dir: Path, advance: Callable[[int], None]) -> None:
-    """The run's rows into empty twins of the live tables (tables.py), then their indexes
-    (PostgreSQL; SQLite builds them at the swap). The live tables are not touched."""
+    """The run's rows into empty twins of the live tables (tables.py), then their indexes under
+    temporary names (SQLite's parallel path builds each twin's as soon as it is full). The live
+    tables are not touched."""
     first_ids = tables.create_next()
     # SQLite: a bigger page cache while writing (B-tree pages updated in place, not re-read).
     with _large_sqlite_cache(SQLITE_WRITE_CACHE_KIB):

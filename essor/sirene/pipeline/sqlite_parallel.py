@@ -12,6 +12,7 @@ ones: the copy (one core) overlaps DuckDB and the driver.
 
     writer k: DuckDB query -> Arrow batches -> ADBC -> <table>-0.sqlite3, <table>-1.sqlite3, …
     main:     for each finished file: ATTACH; INSERT INTO twin SELECT … ORDER BY rowid; DETACH
+              for each finished table: table_done(twin) (its indexes, tables.index_twin)
 
 A table's files come from one writer, in order, so its rows keep the query's order.
 """
@@ -51,9 +52,12 @@ def load(
     advance: Callable[[int], None],
     threads: int | None = None,
     rows: list[int] | None = None,
+    table_done: Callable[[str], None] | None = None,
 ) -> None:
     """jobs: (DuckDB SELECT whose columns are named as the target columns, target table, target
-    columns), as load._load takes them; `rows`: their row counts, to share the work out."""
+    columns), as load._load takes them; `rows`: their row counts, to share the work out;
+    `table_done(target)` runs in this thread once a table's last rows are copied (indexes),
+    while the writers go on with the other tables."""
     scratch = work_dir / "sqlite-parts"
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True)
@@ -72,7 +76,7 @@ def load(
                 writer = _Writer(con.cursor(), scratch / f"w{k}", ready, stop, advance)
                 pool.submit(writer.run, [specs[i] for i in group])
             try:
-                _copy_all(ready, writers=len(groups))
+                _copy_all(ready, len(groups), table_done)
             except BaseException:
                 stop.set()  # the writers stop at their next batch
                 raise
@@ -112,6 +116,7 @@ class _Writer:
             self.folder.mkdir(parents=True)
             for spec in specs:
                 self._write(spec)
+                self.ready.put((spec, None))  # the table is complete
             self.ready.put(_FINISHED)
         except BaseException as exc:  # noqa: BLE001 - handed to the copying thread
             self.ready.put(exc)
@@ -153,7 +158,7 @@ class _Writer:
             yield batch
 
 
-def _copy_all(ready: queue.Queue, writers: int) -> None:
+def _copy_all(ready: queue.Queue, writers: int, table_done=None) -> None:
     """Copies each scratch file as it comes, until every writer has finished."""
     finished = 0
     while finished < writers:
@@ -164,8 +169,12 @@ def _copy_all(ready: queue.Queue, writers: int) -> None:
             raise item
         else:
             spec, part = item
-            _copy_in(spec, part)
-            part.unlink()
+            if part is None:
+                if table_done is not None:
+                    table_done(spec["target"])
+            else:
+                _copy_in(spec, part)
+                part.unlink()
 
 
 def _copy_in(spec: dict, part: Path) -> None:

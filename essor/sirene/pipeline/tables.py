@@ -7,9 +7,13 @@ a third of the write), the indexes are built once at the end, and one transactio
 tables and renames the twins: the previous data stays online, untouched, until that commit, and
 is gone with it (no row-by-row delete of the previous run). A failed import drops the twins.
 
-Index names stay those of the migrations. SQLite cannot rename an index, so its indexes are
-created inside the swap transaction (WAL readers keep reading the previous data meanwhile);
-PostgreSQL builds them on the twins before the swap and renames them during it.
+Index names stay those of the migrations. Both databases build the twins' indexes before the
+swap under temporary names (`<name>__next`) and rename them during it: PostgreSQL with ALTER
+INDEX (pgindex.py); SQLite, which has no RENAME INDEX, by editing the index's name in
+`sqlite_schema` with the procedure SQLite documents for schema changes ALTER TABLE cannot make
+(lang_altertable.html, "Making Other Kinds Of Table Schema Changes": writable_schema, then
+schema_version + 1, in the same transaction; only the name and the CREATE text change, not
+the B-tree). So the swap holds SQLite's write lock for milliseconds, not for the index builds.
 
 Primary keys keep counting from the live table's sequence, so an id never designates two rows
 of different runs.
@@ -100,24 +104,74 @@ def after_explicit_ids(model, last_id: int) -> None:
             )
 
 
-def _sqlite_indexes(cursor, table: str) -> list[str]:
+def _sqlite_indexes(cursor, table: str) -> list[tuple[str, str]]:
+    """(name, CREATE INDEX statement) of a table's explicit indexes."""
     cursor.execute(
-        "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL "
-        "ORDER BY name",
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
+        "AND sql IS NOT NULL ORDER BY name",
         [table],
     )
-    return [row[0] for row in cursor.fetchall()]
+    return cursor.fetchall()
+
+
+def _sqlite_on_twin(sql: str, name: str, live: str, twin: str) -> str:
+    # Django writes: CREATE INDEX "name" ON "table" ("col", …)
+    head = f'CREATE INDEX "{name}" ON "{live}" '
+    if not sql.startswith(head):
+        raise RuntimeError(f"index inattendu sur {live} : {sql[:80]}")
+    return f'CREATE INDEX "{name}{SUFFIX}" ON "{twin}" ' + sql[len(head) :]
+
+
+def index_twin(twin: str) -> None:
+    """SQLite: the live table's indexes on `twin`, under temporary names (renamed at the swap),
+    sorted with helper threads. Indexes already there are kept (called once a twin is full,
+    then again by build_indexes for all)."""
+    if not twin.endswith(SUFFIX):
+        return  # a write into a live table (tests): nothing to rename later
+    live = twin.removesuffix(SUFFIX)
+    with connection.cursor() as cursor:
+        existing = {name for name, _sql in _sqlite_indexes(cursor, twin)}
+        cursor.execute(f"PRAGMA threads = {SQLITE_SORT_THREADS}")  # SQLite's default is none
+        for name, sql in _sqlite_indexes(cursor, live):
+            if name + SUFFIX not in existing:
+                cursor.execute(_sqlite_on_twin(sql, name, live, twin))
 
 
 def build_indexes() -> None:
-    """PostgreSQL: the live tables' indexes built on the twins under temporary names (before the
-    swap, while the previous data is still served; pgindex.py). SQLite: nothing, see `swap`."""
+    """The live tables' indexes built on the twins under temporary names, before the swap, while
+    the previous data is still served (PostgreSQL: pgindex.py, on parallel connections)."""
     if connection.vendor == "postgresql":
         pgindex.build([(live_name(m), next_name(m)) for m in MODELS], SUFFIX)
+    else:
+        for model in MODELS:
+            index_twin(next_name(model))
+
+
+def _sqlite_rename_indexes(cursor, renames: list[tuple[str, str]]) -> None:
+    """Inside the swap's transaction: each twin index `<name>__next` takes its migration name and
+    statement (SQLite's documented sqlite_schema edit: writable_schema, then schema_version
+    + 1 so that every connection reloads the schema)."""
+    if not renames:
+        return
+    cursor.execute("PRAGMA schema_version")
+    version = cursor.fetchone()[0]
+    cursor.execute("PRAGMA writable_schema = ON")
+    try:
+        for name, sql in renames:
+            cursor.execute(
+                "UPDATE sqlite_master SET name = %s, sql = %s WHERE type = 'index' AND name = %s",
+                [name, sql, name + SUFFIX],
+            )
+            if cursor.rowcount != 1:
+                raise RuntimeError(f"index {name}{SUFFIX} introuvable")
+        cursor.execute(f"PRAGMA schema_version = {int(version) + 1}")
+    finally:
+        cursor.execute("PRAGMA writable_schema = OFF")
 
 
 def swap() -> None:
-    """Inside the caller's transaction: the twins replace the live tables."""
+    """Inside the caller's transaction: the twins replace the live tables, their indexes take
+    the migration names (built by build_indexes)."""
     with connection.cursor() as cursor:
         for model in MODELS:
             live, twin = live_name(model), next_name(model)
@@ -128,10 +182,7 @@ def swap() -> None:
                 for name in names:
                     cursor.execute(f"ALTER INDEX {_q(name + SUFFIX)} RENAME TO {_q(name)}")
             else:
-                # Lets CREATE INDEX sort with helper threads (SQLite's default is none).
-                cursor.execute(f"PRAGMA threads = {SQLITE_SORT_THREADS}")
                 indexes = _sqlite_indexes(cursor, live)
                 cursor.execute(f"DROP TABLE {_q(live)}")
                 cursor.execute(f"ALTER TABLE {_q(twin)} RENAME TO {_q(live)}")
-                for sql in indexes:
-                    cursor.execute(sql)
+                _sqlite_rename_indexes(cursor, indexes)

@@ -74,7 +74,7 @@ def qualify(con: duckdb.DuckDBPyConnection) -> None:
 
 
 DETAIL = (
-    "statutDiffusionEtablissement",
+    "statutDiffusionEtablissement",  # first: build_establishments reads it as detail[1]
     "trancheEffectifsEtablissement",
     "anneeEffectifsEtablissement",
     "etablissementSiege",
@@ -100,12 +100,10 @@ def stage_establishments(
     """One pass over the file. Strings of the non-ESS rows are not kept (except the short
     aggregate dimensions): most of the 40 M rows only feed the counts."""
     keep = "is_ess OR reject_rule IS NOT NULL"
-    detail = ", ".join(
-        f"CASE WHEN is_ess THEN nullif({q(c)}, {ND}) END AS {q(c)}"
-        if c in columns
-        else f"NULL::VARCHAR AS {q(c)}"
-        for c in DETAIL
-    )
+    # One list of strings for the ESS rows, NULL for the others: one CASE instead of one per
+    # column, and list children are only stored for the rows that have them (≈ 0.5 s at 10 M).
+    detail = ", ".join(f"nullif({q(c)}, {ND})" if c in columns else "NULL::VARCHAR" for c in DETAIL)
+    detail = f"CASE WHEN is_ess THEN [{detail}] END AS detail"
     checked = ("siret", "dateCreationEtablissement", "dateDebut")
     kept = ", ".join(f"CASE WHEN {keep} THEN {q(c)} END AS {q(c)}" for c in checked)
     raw = _as_text(columns)
@@ -182,14 +180,20 @@ def build_legal_units(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _unpacked(detail: str) -> str:
+    """The DETAIL columns out of stage_establishments' list, under their INSEE names."""
+    return ", ".join(f"{detail}[{i}] AS {q(c)}" for i, c in enumerate(DETAIL, start=1))
+
+
 def build_establishments(con: duckdb.DuckDBPyConnection) -> None:
     """Detail rows. Partial diffusion (`P`, of the establishment or its legal unit): commune level
     only, so no address, no sigle and no coordinates."""
     con.execute(
-        """CREATE OR REPLACE TABLE out_etab AS
+        f"""CREATE OR REPLACE TABLE out_etab AS
         WITH d AS (
-          SELECT e.rowid AS k, e.*, u.seq AS ul_seq, u.name AS ul_name, u.sigle AS ul_sigle,
-                 (coalesce(e.statutDiffusionEtablissement, '') = 'P' OR u.diffusion = 'P') AS partial
+          SELECT e.rowid AS k, e.* EXCLUDE (detail), {_unpacked("e.detail")},
+                 u.seq AS ul_seq, u.name AS ul_name, u.sigle AS ul_sigle,
+                 (coalesce(e.detail[1], '') = 'P' OR u.diffusion = 'P') AS partial
           FROM etab e JOIN out_ul u USING (siren) WHERE e.reject_rule IS NULL AND e.is_ess)
         SELECT d.k, d.ul_seq, d.siret, d.siren,
           coalesce(left(d.statutDiffusionEtablissement, 1), '') AS diffusion,

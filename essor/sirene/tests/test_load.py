@@ -178,3 +178,63 @@ def test_twins_swapped_in_outside_a_transaction_keep_rows_indexes_and_sequences(
     ]
     added = EstablishmentAggregate.objects.create(run=run, commune_code="01001", state="A", count=2)
     assert added.pk > EstablishmentAggregate.objects.exclude(pk=added.pk).get().pk
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's sqlite_schema rename")
+def test_sqlite_indexes_built_before_the_swap_take_the_migration_names_intact():
+    """The twins' indexes are built under temporary names before the swap, which renames them
+    in sqlite_schema: same statements as the migrations', a sound file, the planner uses them,
+    and a later migration can drop them by name."""
+    from django.db import transaction
+
+    from essor.sirene.pipeline import tables
+
+    def index_sql():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' "
+                "AND sql IS NOT NULL ORDER BY name"
+            )
+            return [row for row in cursor.fetchall() if row[1].removesuffix(tables.SUFFIX) in names]
+
+    names = {tables.live_name(model) for model in tables.MODELS}
+
+    before = index_sql()
+    run = ImportRun.objects.create()
+    tables.create_next()
+    twin = tables.next_name(Establishment)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO "{twin}" (run_id, legal_unit_id, siret, siren, diffusion, name, '
+            "enseigne, usual_name, sigle, address, postal_code, source_commune_code, "
+            "commune_code, arrondissement_code, epci_siren, departement_code, region_code, naf, "
+            "naf_division, workforce_band, employer, state, is_head_office, qpv_code) VALUES "
+            "(%s, 1, '35600000000048', '356000000', 'O', 'La Poste', '', '', '', '', '', "
+            "'44109', '44109', '', '244400404', '44', '52', '', '', '', NULL, 'A', 1, '')",
+            [run.pk],
+        )
+    tables.build_indexes()
+    temporary = {name for name, table, _sql in index_sql() if table.endswith(tables.SUFFIX)}
+    assert temporary == {name + tables.SUFFIX for name, _t, _s in before}
+    with transaction.atomic():
+        tables.swap()
+    assert index_sql() == before
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA integrity_check")
+        assert cursor.fetchall() == [("ok",)]
+        siret_index = next(
+            name for name, table, sql in before if table == Establishment._meta.db_table
+            and '"siret"' in sql
+        )  # fmt: skip
+        cursor.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM sirene_establishment WHERE run_id = %s "
+            "AND siret = '35600000000048'",
+            [run.pk],
+        )
+        assert siret_index in " ".join(str(row) for row in cursor.fetchall())
+        cursor.execute(f'DROP INDEX "{siret_index}"')
+    assert Establishment.objects.get(siret="35600000000048").run_id == run.pk
+    assert siret_index not in {name for name, _t, _s in index_sql()}
+    with connection.cursor() as cursor:  # the migration's index back, for the next tests
+        cursor.execute(next(sql for name, _t, sql in before if name == siret_index))
