@@ -8,6 +8,7 @@ import duckdb
 
 from essor.sirene.pipeline.checks import ETAB_RULES, UL_RULES, Rule
 from essor.sirene.pipeline.read import ParseReject, quote_ident
+from essor.sirene.pipeline.transform import kept_sql
 
 MALFORMED = "ligne_mal_formee"
 
@@ -27,10 +28,9 @@ def line_number(rowid: int, parse_lines: list[int], first: int = 2) -> int:
 
 def _rule_rows(con, table: str, rules: tuple[Rule, ...]):
     for index, rule in enumerate(rules):
-        query = (
-            f"SELECT rowid, {quote_ident(rule.column)} FROM {table} "
-            f"WHERE reject_rule = {index} ORDER BY rowid"
-        )
+        # The establishments keep their checked strings in one list (transform.KEPT).
+        value = kept_sql(rule.column) if table == "etab" else quote_ident(rule.column)
+        query = f"SELECT rowid, {value} FROM {table} WHERE reject_rule = {index} ORDER BY rowid"
         for rowid, value in con.execute(query).fetchall():
             yield rowid, rule, value
 
