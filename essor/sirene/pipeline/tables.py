@@ -19,7 +19,7 @@ Primary keys keep counting from the live table's sequence, so an id never design
 of different runs.
 """
 
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 
 from essor.sirene.models import Establishment, EstablishmentAggregate, LegalUnit
 from essor.sirene.pipeline import pgindex
@@ -147,17 +147,30 @@ def build_indexes() -> None:
             index_twin(next_name(model))
 
 
-def _sqlite_rename_indexes(cursor, renames: list[tuple[str, str]]) -> None:
+def _sqlite_rename_indexes(cursor, indexes: list[tuple[str, str]]) -> None:
     """Inside the swap's transaction: each twin index `<name>__next` takes its migration name and
-    statement (SQLite's documented sqlite_schema edit: writable_schema, then schema_version
-    + 1 so that every connection reloads the schema)."""
-    if not renames:
+    statement. Where the schema cannot be edited (a SQLite built in "defensive" mode refuses
+    writable_schema), the indexes are built again under their names instead: slower, same
+    result."""
+    if not indexes:
         return
+    try:
+        with transaction.atomic():  # a savepoint: a refused edit leaves nothing behind
+            _rename_in_schema(cursor, indexes)
+    except DatabaseError:
+        for name, sql in indexes:
+            cursor.execute(f"DROP INDEX IF EXISTS {_q(name + SUFFIX)}")
+            cursor.execute(sql)
+
+
+def _rename_in_schema(cursor, indexes: list[tuple[str, str]]) -> None:
+    """SQLite's documented sqlite_schema edit: writable_schema, then schema_version + 1 so that
+    every connection reloads the schema."""
     cursor.execute("PRAGMA schema_version")
     version = cursor.fetchone()[0]
     cursor.execute("PRAGMA writable_schema = ON")
     try:
-        for name, sql in renames:
+        for name, sql in indexes:
             cursor.execute(
                 "UPDATE sqlite_master SET name = %s, sql = %s WHERE type = 'index' AND name = %s",
                 [name, sql, name + SUFFIX],

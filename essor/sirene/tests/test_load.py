@@ -238,3 +238,43 @@ def test_sqlite_indexes_built_before_the_swap_take_the_migration_names_intact():
     assert siret_index not in {name for name, _t, _s in index_sql()}
     with connection.cursor() as cursor:  # the migration's index back, for the next tests
         cursor.execute(next(sql for name, _t, sql in before if name == siret_index))
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's sqlite_schema rename")
+def test_sqlite_that_refuses_schema_edits_gets_its_indexes_built_at_the_swap(monkeypatch):
+    """A SQLite built in "defensive" mode refuses writable_schema: the swap then builds the
+    indexes under their names itself, and the result is the same."""
+    from django.db import OperationalError, transaction
+
+    from essor.sirene.pipeline import tables
+
+    def refused(cursor, indexes):
+        cursor.execute("SELECT 1")
+        raise OperationalError("table sqlite_master may not be modified")
+
+    monkeypatch.setattr(tables, "_rename_in_schema", refused)
+
+    def index_names():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name, tbl_name FROM sqlite_master WHERE type = 'index'")
+            return sorted(cursor.fetchall())
+
+    before = index_names()
+    run = ImportRun.objects.create()
+    tables.create_next()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO "{tables.next_name(EstablishmentAggregate)}" (run_id, commune_code, '
+            "commune_known, naf_division, workforce_band, state, employer, count) "
+            "VALUES (%s, '75056', true, '88', '', 'A', NULL, 5)",
+            [run.pk],
+        )
+    tables.build_indexes()
+    with transaction.atomic():
+        tables.swap()
+    assert index_names() == before
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA integrity_check")
+        assert cursor.fetchall() == [("ok",)]
+    assert EstablishmentAggregate.objects.get().run_id == run.pk
