@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 
 from essor.sirene.pipeline.checks import ETAB_RULES, UL_RULES, Rule
-from essor.sirene.pipeline.read import ParseReject, quote_ident
+from essor.sirene.pipeline.read import ParseReject
 from essor.sirene.pipeline.transform import kept_sql
 
 MALFORMED = "ligne_mal_formee"
@@ -28,8 +28,8 @@ def line_number(rowid: int, parse_lines: list[int], first: int = 2) -> int:
 
 def _rule_rows(con, table: str, rules: tuple[Rule, ...]):
     for index, rule in enumerate(rules):
-        # The establishments keep their checked strings in one list (transform.KEPT).
-        value = kept_sql(rule.column) if table == "etab" else quote_ident(rule.column)
+        # The staging tables keep the rejected rows' strings in one list (transform.KEPT).
+        value = kept_sql(table, rule.column)
         query = f"SELECT rowid, {value} FROM {table} WHERE reject_rule = {index} ORDER BY rowid"
         for rowid, value in con.execute(query).fetchall():
             yield rowid, rule, value

@@ -11,6 +11,7 @@ from essor.ess.rules import STATUTORY_FAMILIES
 from essor.sirene.pipeline import refs
 from essor.sirene.pipeline.checks import ETAB_RULES, UL_RULES, number_sql, reason_sql
 from essor.sirene.pipeline.read import quote_ident as q
+from essor.sirene.pipeline.sources import UL_COLUMNS
 
 ND = "'[ND]'"
 
@@ -25,6 +26,9 @@ def _employer(col: str) -> str:
 
 
 # Read for every legal unit (qualification, checks); the others only for ESS candidates.
+# The legal-unit columns kept (for the candidates and the rejected rows), in this order.
+UL_KEPT = UL_COLUMNS
+# Kept as read (the others: '[ND]' becomes NULL).
 UL_NARROW = (
     "siren",
     "dateCreationUniteLegale",
@@ -47,21 +51,26 @@ def _ul_candidate() -> str:
 
 
 def stage_legal_units(con: duckdb.DuckDBPyConnection, source_sql: str, columns: list[str]) -> None:
-    detail = ", ".join(
-        f"CASE WHEN candidate THEN nullif({q(c)}, {ND}) END AS {q(c)}"
-        for c in columns
-        if c not in UL_NARROW
+    """The legal units' strings are only kept for the ESS candidates and the rejected rows, as
+    one list (UL_KEPT); every row keeps its integer SIREN (orphan count) and reject rule."""
+    values = ", ".join(
+        (q(c) if c in UL_NARROW else f"nullif({q(c)}, {ND})") if c in columns else "NULL::VARCHAR"
+        for c in UL_KEPT
     )
-    narrow = ", ".join(q(c) for c in UL_NARROW)
     con.execute(
         f"""CREATE OR REPLACE TABLE ul AS
-        SELECT {narrow}, reject_rule, {detail},
+        SELECT CASE WHEN candidate OR reject_rule IS NOT NULL THEN [{values}] END AS kept,
+          reject_rule, coalesce(candidate, false) AS candidate,
           CASE WHEN length(siren) = 9 THEN siren_n END AS siren_key FROM (
           SELECT *, {reason_sql(UL_RULES)} AS reject_rule, {_ul_candidate()} AS candidate
           FROM (SELECT {_as_text(columns)}, {number_sql("siren")}
                 FROM {source_sql}))"""
     )
-    con.execute("CREATE OR REPLACE VIEW ul_valid AS SELECT * FROM ul WHERE reject_rule IS NULL")
+    # The rows qualification reads: valid candidates (the others cannot be in either perimeter).
+    con.execute(
+        f"CREATE OR REPLACE VIEW ul_valid AS SELECT {_unpacked('ul')} FROM ul "
+        "WHERE reject_rule IS NULL AND candidate"
+    )
 
 
 def qualify(con: duckdb.DuckDBPyConnection) -> None:
@@ -94,13 +103,16 @@ DETAIL = (
 )
 
 
-# Columns of the staging list `kept` (etab.kept[1] is the SIREN, …): checked, then detail.
-KEPT = ("siren", "siret", "dateCreationEtablissement", "dateDebut", *DETAIL)
+# Columns of the staging lists `kept` (etab.kept[1] is the SIREN, …): checked, then detail.
+KEPT = {
+    "ul": UL_KEPT,
+    "etab": ("siren", "siret", "dateCreationEtablissement", "dateDebut", *DETAIL),
+}
 
 
-def kept_sql(column: str, table: str = "etab") -> str:
-    """A column of the staging list `kept` of the establishments, as SQL."""
-    return f"{table}.kept[{KEPT.index(column) + 1}]"
+def kept_sql(table: str, column: str) -> str:
+    """A column of the staging list `kept` of `ul` or `etab`, as SQL."""
+    return f"{table}.kept[{KEPT[table].index(column) + 1}]"
 
 
 def stage_establishments(
@@ -110,12 +122,13 @@ def stage_establishments(
     aggregate dimensions): most of the 40 M rows only feed the counts."""
     # The strings kept (checked columns, then the detail) as one list, for the ESS and the
     # rejected rows only; NULL for the others. One CASE instead of one per column, and in
-    # memory one slot per row instead of one per column: the staging tables of the 10 M bench
-    # stock take 1.77 GB instead of 2.02 GB (DuckDB's limit is 3 GB; at 40 M rows it spills).
+    # memory one slot per row instead of one per column. With the same for the legal units, the
+    # staging tables of the 10 M bench stock take 1.19 GB instead of 2.02 GB (DuckDB's limit
+    # is 3 GB; at 40 M rows they spill).
     values = ", ".join(
         f"nullif({q(c)}, {ND})" if c in DETAIL and c in columns else q(c) if c in columns
         else "NULL::VARCHAR"
-        for c in KEPT
+        for c in KEPT["etab"]
     )  # fmt: skip
     raw = _as_text(columns)
     con.execute(
@@ -193,8 +206,8 @@ def build_legal_units(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _unpacked(table: str) -> str:
-    """The KEPT columns out of stage_establishments' list, under their INSEE names."""
-    return ", ".join(f"{kept_sql(c, table)} AS {q(c)}" for c in KEPT)
+    """The KEPT columns out of a staging list, under their INSEE names."""
+    return ", ".join(f"{kept_sql(table, c)} AS {q(c)}" for c in KEPT[table])
 
 
 def build_establishments(con: duckdb.DuckDBPyConnection) -> None:
