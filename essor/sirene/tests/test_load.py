@@ -138,7 +138,6 @@ def test_a_failing_copy_stops_the_writers_and_leaves_no_scratch_file(tmp_path, m
 def test_twins_swapped_in_outside_a_transaction_keep_rows_indexes_and_sequences():
     """The path of a real import (autocommit): PostgreSQL builds the twins' indexes on parallel
     connections and attaches the primary keys; SQLite creates them at the swap."""
-    from django.db import transaction
 
     from essor.sirene.pipeline import tables
 
@@ -161,17 +160,7 @@ def test_twins_swapped_in_outside_a_transaction_keep_rows_indexes_and_sequences(
     EstablishmentAggregate.objects.create(run=old, commune_code="44109", state="A", count=1)
     before = shape(constraints())
     run = ImportRun.objects.create()
-    tables.create_next()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'INSERT INTO "{tables.next_name(EstablishmentAggregate)}" (run_id, commune_code, '
-            "commune_known, naf_division, workforce_band, state, employer, count) "
-            "VALUES (%s, '75056', true, '88', '', 'A', NULL, 5)",
-            [run.pk],
-        )
-    tables.build_indexes()
-    with transaction.atomic():
-        tables.swap()
+    _swap_in_one_aggregate_row(run)
     assert shape(constraints()) == before
     assert list(EstablishmentAggregate.objects.values_list("run_id", "commune_code")) == [
         (run.pk, "75056")
@@ -245,7 +234,7 @@ def test_sqlite_indexes_built_before_the_swap_take_the_migration_names_intact():
 def test_sqlite_that_refuses_schema_edits_gets_its_indexes_built_at_the_swap(monkeypatch):
     """A SQLite built in "defensive" mode refuses writable_schema: the swap then builds the
     indexes under their names itself, and the result is the same."""
-    from django.db import OperationalError, transaction
+    from django.db import OperationalError
 
     from essor.sirene.pipeline import tables
 
@@ -262,6 +251,20 @@ def test_sqlite_that_refuses_schema_edits_gets_its_indexes_built_at_the_swap(mon
 
     before = index_names()
     run = ImportRun.objects.create()
+    _swap_in_one_aggregate_row(run)
+    assert index_names() == before
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA integrity_check")
+        assert cursor.fetchall() == [("ok",)]
+    assert EstablishmentAggregate.objects.get().run_id == run.pk
+
+
+def _swap_in_one_aggregate_row(run: ImportRun) -> None:
+    """What an import does, with one aggregate row: twins, their indexes, the swap."""
+    from django.db import transaction
+
+    from essor.sirene.pipeline import tables
+
     tables.create_next()
     with connection.cursor() as cursor:
         cursor.execute(
@@ -273,8 +276,3 @@ def test_sqlite_that_refuses_schema_edits_gets_its_indexes_built_at_the_swap(mon
     tables.build_indexes()
     with transaction.atomic():
         tables.swap()
-    assert index_names() == before
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA integrity_check")
-        assert cursor.fetchall() == [("ok",)]
-    assert EstablishmentAggregate.objects.get().run_id == run.pk
