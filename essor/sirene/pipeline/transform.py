@@ -74,11 +74,14 @@ def stage_legal_units(con: duckdb.DuckDBPyConnection, source_sql: str, columns: 
 
 
 def qualify(con: duckdb.DuckDBPyConnection) -> None:
-    """ul_ess(siren, family, in_statistique, in_loi2014): legal units in either ESS perimeter."""
+    """ul_ess(siren, family, in_statistique, in_loi2014, seq): legal units in either ESS
+    perimeter; `seq` (1, 2, … in SIREN order) gives their ids at the write (load.py), numbered
+    here on these narrow rows rather than on the wide ones of out_ul (a sort of the whole row)."""
     sql = refs.qualification_sql("ul_valid", "ess_lists")
     con.execute(
-        "CREATE OR REPLACE TABLE ul_ess AS SELECT DISTINCT ON (siren) siren, family, "
-        f"in_statistique, in_loi2014 FROM ({sql}) WHERE in_statistique OR in_loi2014"
+        "CREATE OR REPLACE TABLE ul_ess AS SELECT *, row_number() OVER (ORDER BY siren) AS seq "
+        "FROM (SELECT DISTINCT ON (siren) siren, family, in_statistique, in_loi2014 "
+        f"FROM ({sql}) WHERE in_statistique OR in_loi2014)"
     )
 
 
@@ -173,12 +176,11 @@ def unknown_communes(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 
 def build_legal_units(con: duckdb.DuckDBPyConnection) -> None:
-    """out_ul: the legal units kept. `seq` (1, 2, … in SIREN order) gives their ids at the write
-    (load.py), so that the establishments know theirs without a second pass."""
+    """out_ul: the legal units kept, with their `seq` (qualify), so that the establishments
+    know their ids without a second pass."""
     con.execute(
         f"""CREATE OR REPLACE TABLE out_ul AS SELECT
-          row_number() OVER (ORDER BY u.siren) AS seq,
-          u.siren, coalesce(left(u.statutDiffusionUniteLegale, 1), '') AS diffusion,
+          x.seq, u.siren, coalesce(left(u.statutDiffusionUniteLegale, 1), '') AS diffusion,
           coalesce(left(u.denominationUniteLegale, 300), '') AS name,
           coalesce(left(u.denominationUsuelle1UniteLegale, 300), '') AS usual_name,
           CASE WHEN u.statutDiffusionUniteLegale = 'P' THEN ''
