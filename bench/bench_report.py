@@ -1,6 +1,7 @@
 """Markdown rendering of the benchmark results stored by bench/run.py."""
 
-STEPS = ("floor", "pandas", "import", "import_pg")
+STEPS = ("floor", "pandas", "pandas_detail", "import", "import_pg")
+REAL_EXTRACT = "extrait2021"  # bench/run.py's token for the real 2021 extract
 DATABASES = {"import": "SQLite", "import_pg": "PostgreSQL"}
 
 
@@ -23,6 +24,19 @@ def _rate(run: dict | None) -> float:
 
 def _int(value: int) -> str:
     return f"{value:,}".replace(",", " ")
+
+
+def _size_key(size: str) -> tuple[int, int]:
+    """The real extract first, then the synthetic stocks by size."""
+    return (0, 0) if size == REAL_EXTRACT else (1, int(size))
+
+
+def _label(size: str, runs: dict) -> str:
+    if size != REAL_EXTRACT:
+        return _int(int(size))
+    floor = runs.get(f"{size}|csv|floor") or {}
+    count = floor.get("etab_rows")
+    return f"{_int(count)} (extrait réel 2021)" if count else "extrait réel 2021"
 
 
 def _import_steps(runs: dict, combos: list[tuple[int, str]]) -> list[str]:
@@ -50,14 +64,15 @@ def _import_steps(runs: dict, combos: list[tuple[int, str]]) -> list[str]:
         cells = " | ".join(f"{durations.get(name, 0):.1f}" for name in names)
         version = run.get("pipeline", "?")
         lines.append(
-            f"| {_int(size)} | {fmt} | {DATABASES[step]} | {cells} | {version} | {run['date']} |"
+            f"| {_label(size, runs)} | {fmt} | {DATABASES[step]} | {cells} | {version} "
+            f"| {run['date']} |"
         )
     return lines
 
 
 def render(store: dict, national_rows: int) -> str:
     runs = store.get("runs", {})
-    combos = sorted({(int(k.split("|")[0]), k.split("|")[1]) for k in runs})
+    combos = sorted({tuple(k.split("|")[:2]) for k in runs}, key=lambda c: (_size_key(c[0]), c[1]))
     lines = [
         "## Results",
         "",
@@ -67,27 +82,31 @@ def render(store: dict, national_rows: int) -> str:
         "steps measured under a load above 2 are slower than on an idle machine.",
         "",
         "| Établissements | Format | Unités légales | Génération | Floor (DuckDB) "
-        "| pandas | essor import, SQLite | essor import, PostgreSQL | import / floor "
-        "(SQLite · PostgreSQL) | pandas / floor | import, lignes/s (SQLite · PostgreSQL) |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| pandas | pandas, detail | essor import, SQLite | essor import, PostgreSQL "
+        "| import / floor (SQLite · PostgreSQL) | pandas / floor (pandas · detail) "
+        "| import, lignes/s (SQLite · PostgreSQL) |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for size, fmt in combos:
         get = {step: runs.get(f"{size}|{fmt}|{step}") for step in ("generate", *STEPS)}
         generated = get["generate"]
         units = _int(generated["legal_units"]) if generated else "—"
+        if not generated and get["floor"] and "ul_rows" in get["floor"]:
+            units = _int(get["floor"]["ul_rows"])
         generation = f"{generated['seconds']:.0f} s" if generated else "—"
         rates = " · ".join(
             _int(round(rate)) if (rate := _rate(get[step])) else "—" for step in DATABASES
         )
         ratios = " · ".join(_ratio(get[step], get["floor"]) for step in DATABASES)
+        pandas = " · ".join(_ratio(get[step], get["floor"]) for step in ("pandas", "pandas_detail"))
         lines.append(
-            f"| {_int(size)} | {fmt} | {units} | {generation} | {_cell(get['floor'])} "
-            f"| {_cell(get['pandas'])} | {_cell(get['import'])} | {_cell(get['import_pg'])} "
-            f"| {ratios} | {_ratio(get['pandas'], get['floor'])} | {rates} |"
+            f"| {_label(size, runs)} | {fmt} | {units} | {generation} | {_cell(get['floor'])} "
+            f"| {_cell(get['pandas'])} | {_cell(get['pandas_detail'])} | {_cell(get['import'])} "
+            f"| {_cell(get['import_pg'])} | {ratios} | {pandas} | {rates} |"
         )
     lines += _import_steps(runs, combos)
     lines += ["", "## Extrapolation to a national import", ""]
-    csv_sizes = [size for size, fmt in combos if fmt == "csv"]
+    csv_sizes = [int(size) for size, fmt in combos if fmt == "csv" and size != REAL_EXTRACT]
     if csv_sizes:
         size = max(csv_sizes)
         lines.append(
@@ -97,13 +116,12 @@ def render(store: dict, national_rows: int) -> str:
         )
         lines.append("")
         for step in STEPS:
+            label = f"essor import, {DATABASES[step]}" if step in DATABASES else step
             rate = _rate(runs.get(f"{size}|csv|{step}"))
             if rate:
                 minutes = national_rows / rate / 60
-                label = f"essor import, {DATABASES[step]}" if step in DATABASES else step
                 lines.append(f"- {label}: {_int(round(rate))} rows/s → ≈ {minutes:.1f} min")
             else:
-                label = f"essor import, {DATABASES[step]}" if step in DATABASES else step
                 lines.append(f"- {label}: not measured")
     generated = [r for k, r in runs.items() if k.endswith("|generate")]
     if generated:

@@ -12,6 +12,7 @@ hand-written introduction from all stored results.
 
 import argparse
 import datetime as dt
+import gzip
 import json
 import os
 import platform
@@ -25,24 +26,34 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 STEPS_SCRIPT = Path(__file__).resolve().parent / "steps.py"
 MARKER = "<!-- Everything below is written by bench/run.py. -->"
+REAL_EXTRACT = "extrait2021"  # --sizes token: the real 2021 extract (real_extract)
 NATIONAL_ROWS = 40_000_000 + 30_000_000  # establishments + legal units (domain.md §4.1)
 INTRO = f"""# Performance of the Sirene import
 
 What is measured: the time and peak memory to turn the two Sirene stock files (legal units and
 establishments) into essor's ESS tables, on synthetic national stocks in the exact official
-formats (`essor sirene synth --perimeter FR`, about 15 % ESS establishments). Three programs
-read the same files on the same machine, each in its own process:
+formats (`essor sirene synth --perimeter FR`, about 15 % ESS establishments), and on the real
+2021 extract the issue's anchor figure is about (`extrait2021`: 994 999 establishments, 48
+columns, 175 MB uncompressed, with the 3 999 legal units of the 2024 sample, whose SIRENs seldom
+meet the 2021 ones: 32 ESS establishments, so its import writes little more than aggregates).
+Four programs read the same files on the same machine, each in its own process:
 
 - **floor**: DuckDB merely reading every column of both files (`count(*)` and `max()` of each
   of the 35 + 53 columns, so that every value is parsed and materialised), the cost of reading
   the files in full;
 - **pandas**: a reasonably written pandas reference (`read_csv(chunksize=100_000, dtype=str,
-  usecols=…)`) doing the same ESS filter and the same aggregate (commune × NAF division ×
-  workforce band × state × employer). It reads only the 3 + 6 columns it needs, so it can beat
-  the floor, which reads them all (Parquet being columnar, even more so);
-- **essor import**: `essor.sirene.pipeline.run.run_import(…, force=True)` into a fresh SQLite
-  database that holds the territorial referential (`import`), and the same into a fresh
-  PostgreSQL database (`import_pg`, the server on the same machine).
+  usecols=…)`) doing the same ESS filter and the same aggregate of every establishment
+  (commune × NAF division × workforce band × state × employer). It reads only the 3 + 6
+  columns these use, so it can beat the floor, which reads them all (Parquet being columnar,
+  even more so);
+- **pandas, detail**: the same pass reading the columns essor reads (16 + 26 of the 35 + 53, or 24 of the 48
+  of the 2021 format) and keeping the rows of the ESS legal units and establishments in memory,
+  i.e. essor's input for its detail tables, without its checks, geography or writes;
+- **essor import**: `essor.sirene.pipeline.run.run_import(…, force=True, indicators=False)`
+  (`essor sirene import --no-indicators`: the observatory's indicators, which the command
+  computes by default, are timed by `bench/observatory.py`) into a fresh SQLite database that
+  holds the territorial referential (`import`), and the same into a fresh PostgreSQL database
+  (`import_pg`, the server on the same machine).
 
 The Parquet files of `essor sirene synth` type every column as a string, like the CSV ones.
 Generation time includes the start of Django and the loading of the 35,000 commune contours.
@@ -57,15 +68,17 @@ establishments read. Re-run with `.venv/bin/python bench/run.py` (see its `--hel
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="1000000,4000000,10000000",
-                        help="établissements par jeu, séparés par des virgules")  # fmt: skip
+    parser.add_argument("--sizes", default=f"{REAL_EXTRACT},1000000,4000000,10000000",
+                        help="établissements par jeu, séparés par des virgules ; "
+                             f"{REAL_EXTRACT} : l'extrait réel de 2021 (CSV)")  # fmt: skip
     parser.add_argument("--formats", default="csv,parquet", help="csv, parquet ou les deux")
     parser.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
     parser.add_argument("--work", help="dossier de travail (défaut : var/bench, var/bench/quick)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--perimeter", default="FR")
-    parser.add_argument("--steps", default="floor,pandas,import,import_pg",
-                        help="étapes mesurées (floor, pandas, import, import_pg)")  # fmt: skip
+    parser.add_argument("--steps", default="floor,pandas,pandas_detail,import,import_pg",
+                        help="étapes mesurées (floor, pandas, pandas_detail, import, "
+                             "import_pg)")  # fmt: skip
     parser.add_argument("--quick", action="store_true", help="100 000 établissements, CSV")
     return parser.parse_args(argv)
 
@@ -134,6 +147,29 @@ def run_step(step: str, args: dict, env: dict, log: Path) -> dict:
     }
 
 
+def _size(token: str) -> int | str:
+    return token if token == REAL_EXTRACT else int(token)
+
+
+def real_extract(folder: Path) -> tuple[Path, Path]:
+    """The real files the issue's anchor figure is about: the 2021 establishment extract
+    (994 999 rows, 48 columns) uncompressed (175 MB), with the 2024 legal-unit sample of
+    `sirene_stock_extrait_v3` (its SIRENs seldom meet the 2021 ones: few ESS rows)."""
+    shared = Path(os.environ.get("ESSOR_SHARED_DATA", ROOT.parent / "shared" / "data"))
+    source = shared / "sirene_stock_etablissement_2021_11_extrait"
+    etab, ul = folder / "StockEtablissement_utf8.csv", folder / "StockUniteLegale_utf8.csv"
+    if not etab.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = etab.with_suffix(".part")
+        with gzip.open(next(source.glob("*.csv.gz")), "rb") as raw, partial.open("wb") as out:
+            shutil.copyfileobj(raw, out, 1 << 20)
+        partial.rename(etab)
+        shutil.copyfile(
+            shared / "sirene_stock_extrait_v3" / "StockUniteLegale_utf8_extrait.csv", ul
+        )
+    return ul, etab
+
+
 def import_available() -> bool:
     """True when essor's import pipeline exists (checked without importing Django)."""
     sys.path.insert(0, str(ROOT))
@@ -173,7 +209,7 @@ def key(size: int, fmt: str, step: str) -> str:
 
 def main(argv=None) -> int:
     options = parse_args(argv)
-    sizes = [100_000] if options.quick else [int(s) for s in options.sizes.split(",")]
+    sizes = [100_000] if options.quick else [_size(s) for s in options.sizes.split(",")]
     formats = ["csv"] if options.quick else options.formats.split(",")
     steps = options.steps.split(",")
     default_work = ROOT / "var" / "bench" / ("quick" if options.quick else "")
@@ -202,7 +238,11 @@ def main(argv=None) -> int:
                 data / f"StockEtablissement_utf8.{fmt}",
             )
             env = child_env(work, template)
-            if not (data / "synthetic.json").exists():
+            if size == REAL_EXTRACT:
+                if fmt != "csv":
+                    continue
+                ul, etab = real_extract(work / "data" / REAL_EXTRACT)
+            elif not (data / "synthetic.json").exists():
                 shutil.rmtree(data, ignore_errors=True)
                 args = {"perimeter": options.perimeter, "size": size, "seed": options.seed,
                         "out": str(data), "format": fmt}  # fmt: skip

@@ -79,46 +79,56 @@ def step_floor(args: dict) -> dict:
     return {"rows": rows["ul"] + rows["etab"], "ul_rows": rows["ul"], "etab_rows": rows["etab"]}
 
 
-def _batches(path: str, columns: list[str]):
+def _batches(path: str, columns):
+    """Chunks of CHUNK_ROWS rows, every value a string; `columns`: the names to read (those
+    absent from the file are skipped: the 48- and 53-column formats differ)."""
     import pandas as pd
 
+    wanted = set(columns)
     if path.endswith(".parquet"):
         import pyarrow.parquet as pq
 
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=CHUNK_ROWS, columns=columns):
+        parquet = pq.ParquetFile(path)
+        present = [c for c in parquet.schema_arrow.names if c in wanted]
+        for batch in parquet.iter_batches(batch_size=CHUNK_ROWS, columns=present):
             yield batch.to_pandas()
     else:
         yield from pd.read_csv(
-            path, chunksize=CHUNK_ROWS, dtype=str, usecols=columns, keep_default_na=False
-        )
+            path, chunksize=CHUNK_ROWS, dtype=str, usecols=lambda c: c in wanted,
+            keep_default_na=False,
+        )  # fmt: skip
 
 
-def step_pandas(args: dict) -> dict:
-    """The pandas reference: the same ESS filter (statutory family by catégorie juridique, or the
-    Sirene flag O) and the same aggregate (commune × NAF division × band × state × employer),
-    reading in chunks of 100,000 rows."""
+def _pandas_pass(args: dict, ul_columns, etab_columns, keep_detail: bool) -> dict:
+    """The same ESS filter as essor (statutory family by catégorie juridique, or the Sirene
+    flag O) and the same aggregate of *every* establishment (commune × NAF division × band ×
+    state × employer), in chunks of 100,000 rows. With `keep_detail`, the rows of the ESS legal
+    units and establishments are kept in memory, every column read (what essor writes, before
+    its checks, geography and write)."""
     import pandas as pd
 
     django_setup()
     from essor.ess.rules import STATUTORY_FAMILIES, cj_family_rows
 
     statutory = {code for code, family in cj_family_rows() if family in STATUTORY_FAMILIES}
-    ess: set[str] = set()
-    ul_rows = 0
-    for frame in _batches(args["ul"], UL_COLUMNS):
+    ess_units, ul_rows = [], 0
+    for frame in _batches(args["ul"], ul_columns):
         ul_rows += len(frame)
         keep = frame["categorieJuridiqueUniteLegale"].isin(statutory) | (
             frame["economieSocialeSolidaireUniteLegale"] == "O"
         )
-        ess.update(frame.loc[keep, "siren"])
+        ess_units.append(frame[keep] if keep_detail else frame.loc[keep, "siren"])
+    if keep_detail:
+        ess_units = [pd.concat(ess_units)] if ess_units else []
+        ess_sirens = ess_units[0]["siren"] if ess_units else pd.Series([], dtype=str)
+    else:
+        ess_sirens = pd.concat(ess_units) if ess_units else pd.Series([], dtype=str)
     # An Index hashes its values once; Series.isin(set) would rehash the whole set per chunk.
-    ess_index = pd.Index(sorted(ess))
-    partials = []
+    ess_index = pd.Index(ess_sirens.unique())
+    partials, detail = [], []
     etab_rows = kept = 0
-    for frame in _batches(args["etab"], ETAB_COLUMNS):
+    for frame in _batches(args["etab"], etab_columns):
         etab_rows += len(frame)
-        frame = frame[ess_index.get_indexer(frame["siren"]) >= 0]
-        kept += len(frame)
         grouped = frame.groupby(
             [
                 frame["codeCommuneEtablissement"].rename("commune"),
@@ -129,9 +139,28 @@ def step_pandas(args: dict) -> dict:
             ]
         ).size()
         partials.append(grouped)
+        ess = frame[ess_index.get_indexer(frame["siren"]) >= 0]
+        kept += len(ess)
+        if keep_detail:
+            detail.append(ess)
     total = pd.concat(partials).groupby(level=AGGREGATE_KEYS).sum() if partials else []
-    return {"rows": ul_rows + etab_rows, "ess_legal_units": len(ess), "ess_establishments": kept,
-            "groups": len(total)}  # fmt: skip
+    if detail:
+        detail = pd.concat(detail)
+    return {"rows": ul_rows + etab_rows, "ess_legal_units": len(ess_index),
+            "ess_establishments": kept, "groups": len(total)}  # fmt: skip
+
+
+def step_pandas(args: dict) -> dict:
+    """The pandas anchor of the issue: only the 3 + 6 columns the filter and the aggregate use."""
+    return _pandas_pass(args, UL_COLUMNS, ETAB_COLUMNS, keep_detail=False)
+
+
+def step_pandas_detail(args: dict) -> dict:
+    """The same, reading the columns essor reads (its detail rows) and keeping the ESS rows."""
+    from essor.sirene.pipeline import sources
+
+    etab = [*sources.ETAB_COLUMNS, *sources.ETAB_OPTIONAL_COLUMNS]
+    return _pandas_pass(args, sources.UL_COLUMNS, etab, keep_detail=True)
 
 
 def step_import(args: dict) -> dict:
@@ -155,6 +184,7 @@ STEPS = {
     "generate": step_generate,
     "floor": step_floor,
     "pandas": step_pandas,
+    "pandas_detail": step_pandas_detail,
     "import": step_import,
     "import_pg": step_import,  # the same, DATABASE_URL set to PostgreSQL by bench/run.py
 }
