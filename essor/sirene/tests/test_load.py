@@ -99,38 +99,59 @@ def test_wide_rows_through_parallel_sqlite_writers_keep_order_and_values(tmp_pat
     assert not (tmp_path / "sqlite-parts").exists()
 
 
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite writers only")
-def test_a_failing_sqlite_writer_stops_the_load_and_leaves_no_scratch_file(tmp_path):
+@pytest.fixture
+def sink_table():
+    """A plain table outside the migrations, dropped afterwards."""
     with connection.cursor() as cursor:
-        cursor.execute("CREATE TABLE t_present (a integer)")
-    try:
-        con = duckdb.connect()
-        jobs = [
-            ("SELECT 1 AS a", "t_present", ["a"]),
-            ("SELECT error('disque plein') AS b", "t_present", ["a"]),
-        ]
-        with pytest.raises(Exception, match="disque plein"):
-            sqlite_parallel.load(con, jobs, tmp_path, lambda n: n, threads=2)
-        assert not (tmp_path / "sqlite-parts").exists()
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("DROP TABLE t_present")
+        cursor.execute("CREATE TABLE t_sink (id integer PRIMARY KEY, a integer)")
+    yield "t_sink"
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE t_sink")
 
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite writers only")
-def test_a_failing_copy_stops_the_writers_and_leaves_no_scratch_file(tmp_path, monkeypatch):
-    """The first scratch file cannot be copied (no such twin): the writer still producing the
+def test_a_failing_sqlite_writer_stops_the_load_and_leaves_no_scratch_file(tmp_path, sink_table):
+    con = duckdb.connect()
+    jobs = [
+        ("SELECT 1 AS a", sink_table, ["a"]),
+        ("SELECT error('disque plein') AS b", sink_table, ["a"]),
+    ]
+    with pytest.raises(Exception, match="disque plein"):
+        sqlite_parallel.load(con, jobs, tmp_path, lambda n: n, threads=2)
+    assert not (tmp_path / "sqlite-parts").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite writers only")
+def test_a_failing_copy_stops_the_writers_and_leaves_no_scratch_file(
+    tmp_path, monkeypatch, sink_table
+):
+    """The first scratch file cannot be copied (disk full, say): the writer still producing the
     next ones stops at its next batch instead of writing the whole table."""
     monkeypatch.setattr(sqlite_parallel, "ARROW_BATCH", 10)
     monkeypatch.setattr(sqlite_parallel, "CHUNK_ROWS", 10)
+
+    def full_disk(spec, part):
+        raise OSError("disque plein")
+
+    monkeypatch.setattr(sqlite_parallel, "_copy_in", full_disk)
     written = []
     con = duckdb.connect()
-    jobs = [("SELECT range AS a FROM range(100000)", "t_absent", ["a"])]
-    with pytest.raises(Exception, match="t_absent"):
+    jobs = [("SELECT range AS a FROM range(100000)", sink_table, ["a"])]
+    with pytest.raises(OSError, match="disque plein"):
         sqlite_parallel.load(con, jobs, tmp_path, written.append, threads=1)
     assert sum(written) < 100000
+    assert not (tmp_path / "sqlite-parts").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite writers only")
+def test_a_write_into_a_missing_table_names_it_and_leaves_no_scratch_file(tmp_path):
+    con = duckdb.connect()
+    jobs = [("SELECT range AS a FROM range(10)", "t_absent", ["a"])]
+    with pytest.raises(RuntimeError, match="t_absent"):
+        sqlite_parallel.load(con, jobs, tmp_path, lambda n: n, threads=1)
     assert not (tmp_path / "sqlite-parts").exists()
 
 
