@@ -6,6 +6,7 @@ import urllib.error
 import urllib.request
 import zipfile
 import zlib
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,18 +21,20 @@ class Source:
     original: str  # path or URL as given
     path: Path  # local file to read (the extracted CSV for a zip)
     size: int
-    sha256: str
+    checksum: str | Future  # sha256, or its computation still running
     format: str  # csv, csv.gz, zip, parquet
     temporary: list[Path] = field(default_factory=list)
 
+    @property
+    def sha256(self) -> str:
+        """Waits for the checksum when it is computed in the background."""
+        return self.checksum if isinstance(self.checksum, str) else self.checksum.result()
+
     def manifest(self) -> dict:
-        return {
-            "role": self.role,
-            "path": self.original,
-            "size": self.size,
-            "sha256": self.sha256,
-            "format": self.format,
-        }
+        return {**self.manifest_without_checksum(), "sha256": self.sha256}
+
+    def manifest_without_checksum(self) -> dict:
+        return {"role": self.role, "path": self.original, "size": self.size, "format": self.format}
 
     def cleanup(self) -> None:
         for path in self.temporary:
@@ -92,8 +95,9 @@ def _extract_zip(path: Path, work_dir: Path, role: str) -> Path:
     return target
 
 
-def open_source(value: str, role: str, work_dir: Path) -> Source:
-    """Downloads (URL) or finds the file, computes size and sha256, extracts a zip."""
+def open_source(value: str, role: str, work_dir: Path, hasher: Executor | None = None) -> Source:
+    """Downloads (URL) or finds the file, computes size and sha256, extracts a zip. With a
+    `hasher`, a local file's sha256 is computed there, while the caller goes on reading it."""
     work_dir.mkdir(parents=True, exist_ok=True)
     temporary: list[Path] = []
     if is_url(value):
@@ -106,7 +110,8 @@ def open_source(value: str, role: str, work_dir: Path) -> Source:
         path = Path(value)
         if not path.is_file():
             raise FileError(value, "fichier introuvable")
-        size, sha256 = path.stat().st_size, _sha256(path)
+        size = path.stat().st_size
+        sha256 = hasher.submit(_sha256, path) if hasher is not None else _sha256(path)
     if size == 0:
         raise FileError(value, "fichier vide")
     fmt = detect_format(path)

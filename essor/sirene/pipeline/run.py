@@ -189,8 +189,11 @@ def _run(ul_path, etab_path, force, dry_run, progress, stdout, passage, work_dir
     steps = Steps(run, progress, None if progress else stdout)
     sources: list[Source] = []
     con = _connect(work_dir)
+    # Checksums of local files are computed here while DuckDB reads them (one core each).
+    hasher = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sha256")
     try:
-        _execute(con, run, steps, sources, ul_path, etab_path, force, dry_run, passage, work_dir)
+        paths = {UL: ul_path, ETAB: etab_path}
+        _execute(con, run, steps, sources, paths, force, dry_run, passage, work_dir, hasher)
         if not dry_run:
             snapshot = _indicator_source(con, run, steps, work_dir) if indicators else None
             con.close()  # frees the staging tables before the indicators open their own DuckDB
@@ -203,14 +206,17 @@ def _run(ul_path, etab_path, force, dry_run, progress, stdout, passage, work_dir
                 run.save(update_fields=["message", "step_durations"])
     except RefusedImport as exc:
         if not dry_run:
+            _record_sources(run, sources)
             _fail(run, RunStatus.REFUSED, str(exc))
         raise
     except BaseException as exc:  # KeyboardInterrupt included: never leave partial rows
         if not dry_run and not run.is_current:
+            _record_sources(run, sources)
             _fail(run, RunStatus.FAILED, str(exc) or type(exc).__name__)
         raise
     finally:
         con.close()
+        hasher.shutdown(wait=True)
         for source in sources:
             source.cleanup()
         shutil.rmtree(work_dir / "duckdb-tmp", ignore_errors=True)
@@ -218,12 +224,14 @@ def _run(ul_path, etab_path, force, dry_run, progress, stdout, passage, work_dir
     return run
 
 
-def _open_sources(sources: list[Source], pairs, work_dir: Path) -> None:
-    """Both files at once (checksums, zip extraction: hashlib and zlib release the GIL, one
-    file per core). Whatever opened is appended to `sources`, even if the other failed, so that
-    its temporary files are removed."""
+def _open_sources(sources: list[Source], pairs, work_dir: Path, hasher) -> None:
+    """Both files at once (downloads, zip extraction: zlib releases the GIL, one file per core);
+    local files' checksums go on in `hasher`. Whatever opened is appended to `sources`, even if
+    the other failed, so that its temporary files are removed."""
     with ThreadPoolExecutor(max_workers=len(pairs)) as pool:
-        futures = [pool.submit(open_source, str(value), role, work_dir) for role, value in pairs]
+        futures = [
+            pool.submit(open_source, str(value), role, work_dir, hasher) for role, value in pairs
+        ]
     errors = []
     for future in futures:
         try:
@@ -234,11 +242,23 @@ def _open_sources(sources: list[Source], pairs, work_dir: Path) -> None:
         raise errors[0]
 
 
-def _execute(con, run, steps, sources, ul_path, etab_path, force, dry_run, passage, work_dir):
+def _record_sources(run: ImportRun, sources: list[Source]) -> None:
+    """The files' manifests (size, sha256: waits for checksums still being computed). On a
+    failed run, a checksum that could not be computed is left empty."""
+    manifests = []
+    for source in sources:
+        try:
+            manifests.append(source.manifest())
+        except OSError:
+            manifests.append({**source.manifest_without_checksum(), "sha256": ""})
+    run.sources = manifests
+
+
+def _execute(con, run, steps, sources, paths, force, dry_run, passage, work_dir, hasher):
+    etab_path = paths[ETAB]
     with steps.step("sources", "Fichiers sources"):
-        _open_sources(sources, ((UL, ul_path), (ETAB, etab_path)), work_dir)
+        _open_sources(sources, paths.items(), work_dir, hasher)
         ul_source, etab_source = sources
-        run.sources = [s.manifest() for s in sources]
         run.is_synthetic = not is_url(str(etab_path)) and (
             (Path(etab_path).parent / "synthetic.json").is_file()
         )
@@ -276,6 +296,7 @@ def _execute(con, run, steps, sources, ul_path, etab_path, force, dry_run, passa
         ]
         per_role = rejects.collect(con, staged, target)
         run.rejects_file = str(target)
+    _record_sources(run, sources)
     c = transform.counts(con)
     run.legal_units_read = c["ul_read"] + len(ul_parse)
     run.establishments_read = read_count

@@ -3,8 +3,10 @@ online; a broken row is rejected, counted and written to the rejects file."""
 
 import csv
 import gzip
+import hashlib
 import shutil
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.core.management.base import CommandError
@@ -120,6 +122,28 @@ def test_import_stops_on_a_broken_file_and_keeps_previous_data(
         assert fragment in str(caught.value)
     assert_previous_online(previous)
     assert str(caught.value) in ImportRun.objects.first().message
+
+
+def _files(*paths) -> list[tuple[str, int, str]]:
+    return [
+        (str(p), Path(p).stat().st_size, hashlib.sha256(Path(p).read_bytes()).hexdigest())
+        for p in paths
+    ]
+
+
+def test_runs_record_their_files_checksums_even_when_they_fail(
+    previous, tmp_path, ul_file, etab_file
+):
+    """Checksums are computed while DuckDB reads the files: a run records them all the same,
+    on success and on failure."""
+    recorded = [(s["path"], s["size"], s["sha256"]) for s in previous[0].sources]
+    assert recorded == _files(ul_file, etab_file)
+    ul, etab = semicolons(tmp_path, ul_file, etab_file)
+    with pytest.raises(CommandError):
+        run_import(ul, etab, progress=False)
+    failed = ImportRun.objects.first()
+    assert failed.status == RunStatus.FAILED
+    assert [(s["path"], s["size"], s["sha256"]) for s in failed.sources] == _files(ul, etab)
 
 
 def test_broken_rows_are_rejected_counted_and_listed(db, tmp_path, ul_file, etab_file):
