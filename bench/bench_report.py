@@ -3,6 +3,7 @@
 STEPS = ("floor", "pandas", "pandas_detail", "import", "import_pg")
 REAL_EXTRACT = "extrait2021"  # bench/run.py's token for the real 2021 extract
 DATABASES = {"import": "SQLite", "import_pg": "PostgreSQL"}
+LABELS = {"floor": "floor", "pandas": "pandas", "pandas_detail": "pandas, detail"}
 
 
 def _cell(run: dict | None) -> str:
@@ -116,7 +117,7 @@ def render(store: dict, national_rows: int) -> str:
         )
         lines.append("")
         for step in STEPS:
-            label = f"essor import, {DATABASES[step]}" if step in DATABASES else step
+            label = f"essor import, {DATABASES[step]}" if step in DATABASES else LABELS[step]
             rate = _rate(runs.get(f"{size}|csv|{step}"))
             if rate:
                 minutes = national_rows / rate / 60

@@ -273,14 +273,17 @@ def main(argv=None) -> int:
     return 0
 
 
+PIPELINE_CODE = "essor/sirene/pipeline/*.py"  # its README's edits do not change a result
+
+
 def pipeline_commit() -> str:
-    """Last commit touching the import pipeline: results of different versions differ."""
+    """Last commit touching the import pipeline's code: results of different versions differ."""
     done = subprocess.run(
-        ["git", "log", "-1", "--format=%h", "--", "essor/sirene/pipeline"],
+        ["git", "log", "-1", "--format=%h", "--", PIPELINE_CODE],
         cwd=ROOT, capture_output=True, text=True,
     )  # fmt: skip
     dirty = subprocess.run(
-        ["git", "status", "--porcelain", "--", "essor/sirene/pipeline"],
+        ["git", "status", "--porcelain", "--", PIPELINE_CODE],
         cwd=ROOT, capture_output=True, text=True,
     ).stdout.strip()  # fmt: skip
     return done.stdout.strip() + ("+uncommitted" if dirty else "") or "?"
