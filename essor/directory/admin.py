@@ -2,11 +2,17 @@
 the moderation and the audit log). Custom fields can be added here (through the action)."""
 
 from django.contrib import admin
+from django.db.models import URLField
 
 from essor.directory import actions, models
 
+# A web address typed without a scheme means https (Django 6's default; 5.2 still says http).
+HTTPS_URLS = {URLField: {"assume_scheme": "https"}}
+
 
 class ReadOnlyAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
+
     def has_add_permission(self, request, obj=None):
         return False
 

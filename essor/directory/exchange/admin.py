@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from essor.directory.admin import HTTPS_URLS
 from essor.directory.exchange.models import ExternalSource, ImportBatch, SavedSearch, SourceRun
 
 
@@ -22,6 +23,7 @@ class SourceRunInline(admin.TabularInline):
 
 @admin.register(ExternalSource)
 class ExternalSourceAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["name", "organisation", "format", "frequency", "active", "last_run_at"]
     list_filter = ["format", "frequency", "active"]
     inlines = [SourceRunInline]
