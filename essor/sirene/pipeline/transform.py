@@ -6,6 +6,7 @@ legal units (known before the establishment file is read) the detail columns too
 """
 
 import duckdb
+import numpy as np
 
 from essor.ess.rules import STATUTORY_FAMILIES
 from essor.sirene.pipeline import refs
@@ -271,12 +272,38 @@ def counts(con: duckdb.DuckDBPyConnection) -> dict:
     }
 
 
+SIREN_SPACE = 10**9  # SIRENs are 9 digits: one bit each is 125 MB
+KEY_BATCH = 1_000_000
+
+
 def orphan_count(con: duckdb.DuckDBPyConnection) -> int:
     """Valid establishments whose SIREN is not in the legal-unit file (for the run's message).
-    siren_key is the SIREN as an integer (a join on integers, not strings): a valid
-    establishment's SIREN is 9 digits, and a legal unit's key is set only for 9 characters that
-    cast to an integer, i.e. 9 digits: equal keys <=> equal strings."""
-    return con.execute(
-        "SELECT count(*) FROM etab e WHERE e.siren_key IS NOT NULL "
-        "AND NOT EXISTS (SELECT 1 FROM ul WHERE ul.siren_key = e.siren_key)"
-    ).fetchone()[0]
+    siren_key is the SIREN as an integer: a valid establishment's SIREN is 9 digits, and a legal
+    unit's key is set only for 9 characters that cast to an integer. The legal units' keys go
+    into a bitmap of every possible SIREN, which the establishments' keys are looked up in: at
+    40 M establishments × 27.6 M legal units, ≈ 3 s on one core instead of ≈ 11 s for DuckDB's
+    anti-join on two (it runs beside the geography, which needs the other core)."""
+    present = np.zeros(SIREN_SPACE // 8 + 1, dtype=np.uint8)
+    units = f"SELECT siren_key FROM ul WHERE siren_key >= 0 AND siren_key < {SIREN_SPACE}"
+    for keys in _key_batches(con, units):
+        keys = np.sort(keys)
+        byte = keys >> 3
+        starts = np.flatnonzero(np.concatenate(([True], byte[1:] != byte[:-1])))
+        bits = np.left_shift(np.uint8(1), (keys & 7).astype(np.uint8))
+        present[byte[starts]] |= np.bitwise_or.reduceat(bits, starts)
+    # Keys off the bitmap (none from a valid SIRET): compared in SQL, among themselves.
+    outside = f"(siren_key < 0 OR siren_key >= {SIREN_SPACE})"
+    ((orphans,),) = con.execute(
+        f"SELECT count(*) FROM etab e WHERE {outside} AND NOT EXISTS "
+        f"(SELECT 1 FROM ul WHERE {outside} AND ul.siren_key = e.siren_key)"
+    ).fetchall()
+    for keys in _key_batches(con, "SELECT siren_key FROM etab WHERE siren_key IS NOT NULL"):
+        keys = keys[(keys >= 0) & (keys < SIREN_SPACE)]
+        found = (present[keys >> 3] >> (keys & 7).astype(np.uint8)) & 1
+        orphans += int(keys.size - np.count_nonzero(found))
+    return orphans
+
+
+def _key_batches(con: duckdb.DuckDBPyConnection, sql: str):
+    for batch in con.sql(sql).to_arrow_reader(KEY_BATCH):
+        yield batch.column(0).to_numpy().astype(np.int64, copy=False)
