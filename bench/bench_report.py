@@ -71,6 +71,52 @@ def _import_steps(runs: dict, combos: list[tuple[int, str]]) -> list[str]:
     return lines
 
 
+def _cpu(run: dict | None, key: str = "cpu_s") -> str:
+    return f"{run[key]:.0f}" if run and run.get(key) is not None else "—"
+
+
+def _processor_time(runs: dict, combos: list[tuple[str, str]], cores: int) -> list[str]:
+    """Processor-seconds of each program, against what an import within 2 × the floor's wall
+    time could use at most: every core busy from start to end."""
+    rows = []
+    for size, fmt in combos:
+        get = {step: runs.get(f"{size}|{fmt}|{step}") for step in STEPS}
+        floor = get["floor"]
+        if not floor or floor.get("cpu_s") is None:
+            continue
+        budget = 2 * floor["seconds"] * cores
+        shares = " · ".join(
+            f"{run['machine_cpu_s'] / budget:.1f} ×" if run and run.get("machine_cpu_s") else "—"
+            for run in (get["import"], get["import_pg"])
+        )
+        imports = " | ".join(
+            f"{_cpu(run)} · {_cpu(run, 'machine_cpu_s')}" if run else "—"
+            for run in (get["import"], get["import_pg"])
+        )
+        rows.append(
+            f"| {_label(size, runs)} | {fmt} | {floor['seconds']:.1f} s · {_cpu(floor)} "
+            f"| {_cpu(get['pandas'])} | {_cpu(get['pandas_detail'])} | {imports} "
+            f"| {budget:.0f} | {shares} |"
+        )
+    if not rows:
+        return []
+    return [
+        "",
+        "### Processor time (CPU-s: user + system)",
+        "",
+        f"An import within 2 × the floor's wall time could use at most 2 × that time × "
+        f"{cores} cores of processor time, every core busy from start to end (« budget »). "
+        "« process » is the step's own process; « machine » every process of the machine "
+        "during the step (for PostgreSQL, the server's work; other work on the machine too).",
+        "",
+        "| Établissements | Format | floor (wall · CPU-s) | pandas | pandas, detail "
+        "| import SQLite (process · machine) | import PostgreSQL (process · machine) "
+        "| budget at 2 × floor | import machine CPU / budget (SQLite · PostgreSQL) |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+        *rows,
+    ]
+
+
 def render(store: dict, national_rows: int) -> str:
     runs = store.get("runs", {})
     combos = sorted({tuple(k.split("|")[:2]) for k in runs}, key=lambda c: (_size_key(c[0]), c[1]))
@@ -106,6 +152,8 @@ def render(store: dict, national_rows: int) -> str:
             f"| {_cell(get['import_pg'])} | {ratios} | {pandas} | {rates} |"
         )
     lines += _import_steps(runs, combos)
+    cores = int(store.get("machine", {}).get("nproc") or 2)
+    lines += _processor_time(runs, combos, cores)
     lines += ["", "## Extrapolation to a national import", ""]
     csv_sizes = [int(size) for size, fmt in combos if fmt == "csv" and size != REAL_EXTRACT]
     if csv_sizes:

@@ -1,10 +1,12 @@
 """SQLite's parallel write path copies its scratch files record by record (the transfer
 optimisation), and the ids it gives rows continue the table's own."""
 
+import io
 import sqlite3
 
 import duckdb
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from essor.sirene.models import Establishment, EstablishmentAggregate, ImportRun, LegalUnit
@@ -77,3 +79,61 @@ def test_numbered_rows_follow_the_query_order_after_the_tables_counter(tmp_path,
     assert got == [(first + i, 4 - i) for i in range(5)]
     added = EstablishmentAggregate.objects.create(run=run, commune_code="9", state="A", count=9)
     assert added.pk == first + 5
+
+
+def _served(run) -> dict[str, list]:
+    """Every row of a run, without its ids."""
+    skip = {"id", "run", "legal_unit"}
+
+    def values(model):
+        names = [f.attname for f in model._meta.concrete_fields if f.name not in skip]
+        return sorted(model.objects.filter(run=run).values_list(*names), key=repr)
+
+    return {m.__name__: values(m) for m in (LegalUnit, Establishment, EstablishmentAggregate)}
+
+
+def test_an_import_through_the_writer_threads_serves_the_same_rows_with_sound_indexes(
+    tmp_path, monkeypatch, settings
+):
+    """The import's SQLite path for large stocks (writer threads, scratch files copied in, the
+    twins' indexes built after), forced on a small synthetic stock of Loire-Atlantique, serves
+    what the in-process path serves; its indexes hold every row (integrity_check) and take
+    their migration names at the swap."""
+    from essor.sirene.pipeline.run import run_import
+    from essor.sirene.synth import generate
+
+    quiet = {"stdout": io.StringIO(), "stderr": io.StringIO()}
+    call_command("load_referentials", departements="44", **quiet)
+    generate("FR", 3000, 5, tmp_path / "stock", progress=False)
+    ul_file = tmp_path / "stock" / "StockUniteLegale_utf8.csv"
+    etab_file = tmp_path / "stock" / "StockEtablissement_utf8.csv"
+    settings.SIRENE_WORK_DIR = str(tmp_path / "work")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name")
+        schema = cursor.fetchall()
+    monkeypatch.setattr(sqlite_parallel, "MIN_ROWS", 10**9)
+    in_process = _served(run_import(ul_file, etab_file, progress=False, indicators=False))
+    monkeypatch.setattr(sqlite_parallel, "MIN_ROWS", 0)
+    copied = []
+    real_copy = sqlite_parallel._copy_in
+    monkeypatch.setattr(
+        sqlite_parallel, "_copy_in", lambda s, p: copied.append(s) or real_copy(s, p)
+    )
+    threaded = run_import(ul_file, etab_file, progress=False, force=True, indicators=False)
+    assert {spec["target"] for spec in copied} == {
+        tables.next_name(m) for m in (LegalUnit, Establishment, EstablishmentAggregate)
+    }
+    assert _served(threaded) == in_process
+    assert threaded.establishments_kept == Establishment.objects.filter(run=threaded).count() > 0
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA integrity_check")
+        assert cursor.fetchall() == [("ok",)]
+        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name")
+        assert cursor.fetchall() == schema
+    # Lookups through the indexes find what a scan finds.
+    rows = list(Establishment.objects.filter(run=threaded).values_list("commune_code", "siret"))
+    commune, siret = rows[len(rows) // 2]
+    assert Establishment.objects.filter(run=threaded, commune_code=commune).count() == sum(
+        1 for code, _siret in rows if code == commune
+    )
+    assert Establishment.objects.filter(run=threaded, siret=siret).count() == 1
