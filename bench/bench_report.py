@@ -72,7 +72,9 @@ def _import_steps(runs: dict, combos: list[tuple[int, str]]) -> list[str]:
 
 
 def _cpu(run: dict | None, key: str = "cpu_s") -> str:
-    return f"{run[key]:.0f}" if run and run.get(key) is not None else "—"
+    if not run or run.get(key) is None:
+        return "—"
+    return f"{run[key]:.1f}" if run[key] < 10 else f"{run[key]:.0f}"
 
 
 def _processor_time(runs: dict, combos: list[tuple[str, str]], cores: int) -> list[str]:
@@ -96,7 +98,7 @@ def _processor_time(runs: dict, combos: list[tuple[str, str]], cores: int) -> li
         rows.append(
             f"| {_label(size, runs)} | {fmt} | {floor['seconds']:.1f} s · {_cpu(floor)} "
             f"| {_cpu(get['pandas'])} | {_cpu(get['pandas_detail'])} | {imports} "
-            f"| {budget:.0f} | {shares} |"
+            f"| {budget:.1f} | {shares} |"
         )
     if not rows:
         return []
