@@ -1,9 +1,15 @@
 """Markdown rendering of the benchmark results stored by bench/run.py."""
 
-STEPS = ("floor", "pandas", "pandas_detail", "import", "import_pg")
+STEPS = ("floor", "pandas", "pandas_detail", "import", "import_pg", "import_dry")
 REAL_EXTRACT = "extrait2021"  # bench/run.py's token for the real 2021 extract
 DATABASES = {"import": "SQLite", "import_pg": "PostgreSQL"}
-LABELS = {"floor": "floor", "pandas": "pandas", "pandas_detail": "pandas, detail"}
+STEP_TABLE_BASES = {**DATABASES, "import_dry": "— (dry run)"}  # rows of the per-step table
+LABELS = {
+    "floor": "floor",
+    "pandas": "pandas",
+    "pandas_detail": "pandas, detail",
+    "import_dry": "essor, dry run (no write)",
+}
 
 
 def _cell(run: dict | None) -> str:
@@ -45,7 +51,7 @@ def _import_steps(runs: dict, combos: list[tuple[int, str]]) -> list[str]:
     imports = [
         (size, fmt, step, runs.get(f"{size}|{fmt}|{step}"))
         for size, fmt in combos
-        for step in DATABASES
+        for step in STEP_TABLE_BASES
     ]
     imports = [row for row in imports if row[3] and row[3].get("step_durations")]
     if not imports:
@@ -65,7 +71,7 @@ def _import_steps(runs: dict, combos: list[tuple[int, str]]) -> list[str]:
         cells = " | ".join(f"{durations.get(name, 0):.1f}" for name in names)
         version = run.get("pipeline", "?")
         lines.append(
-            f"| {_label(size, runs)} | {fmt} | {DATABASES[step]} | {cells} | {version} "
+            f"| {_label(size, runs)} | {fmt} | {STEP_TABLE_BASES[step]} | {cells} | {version} "
             f"| {run['date']} |"
         )
     return lines
@@ -98,7 +104,7 @@ def _processor_time(runs: dict, combos: list[tuple[str, str]], cores: int) -> li
         rows.append(
             f"| {_label(size, runs)} | {fmt} | {floor['seconds']:.1f} s · {_cpu(floor)} "
             f"| {_cpu(get['pandas'])} | {_cpu(get['pandas_detail'])} | {imports} "
-            f"| {budget:.1f} | {shares} |"
+            f"| {_cpu(get['import_dry'])} | {budget:.1f} | {shares} |"
         )
     if not rows:
         return []
@@ -113,8 +119,9 @@ def _processor_time(runs: dict, combos: list[tuple[str, str]], cores: int) -> li
         "",
         "| Établissements | Format | floor (wall · CPU-s) | pandas | pandas, detail "
         "| import SQLite (process · machine) | import PostgreSQL (process · machine) "
-        "| budget at 2 × floor | import machine CPU / budget (SQLite · PostgreSQL) |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| dry run (no write) | budget at 2 × floor "
+        "| import machine CPU / budget (SQLite · PostgreSQL) |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
         *rows,
     ]
 
@@ -132,9 +139,10 @@ def render(store: dict, national_rows: int) -> str:
         "",
         "| Établissements | Format | Unités légales | Génération | Floor (DuckDB) "
         "| pandas | pandas, detail | essor import, SQLite | essor import, PostgreSQL "
-        "| import / floor (SQLite · PostgreSQL) | pandas / floor (pandas · detail) "
+        "| essor, dry run (no write) "
+        "| import / floor (SQLite · PostgreSQL · dry run) | pandas / floor (pandas · detail) "
         "| import, lignes/s (SQLite · PostgreSQL) |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for size, fmt in combos:
         get = {step: runs.get(f"{size}|{fmt}|{step}") for step in ("generate", *STEPS)}
@@ -146,12 +154,13 @@ def render(store: dict, national_rows: int) -> str:
         rates = " · ".join(
             _int(round(rate)) if (rate := _rate(get[step])) else "—" for step in DATABASES
         )
-        ratios = " · ".join(_ratio(get[step], get["floor"]) for step in DATABASES)
+        ratios = " · ".join(_ratio(get[step], get["floor"]) for step in (*DATABASES, "import_dry"))
         pandas = " · ".join(_ratio(get[step], get["floor"]) for step in ("pandas", "pandas_detail"))
         lines.append(
             f"| {_label(size, runs)} | {fmt} | {units} | {generation} | {_cell(get['floor'])} "
             f"| {_cell(get['pandas'])} | {_cell(get['pandas_detail'])} | {_cell(get['import'])} "
-            f"| {_cell(get['import_pg'])} | {ratios} | {pandas} | {rates} |"
+            f"| {_cell(get['import_pg'])} | {_cell(get['import_dry'])} | {ratios} | {pandas} "
+            f"| {rates} |"
         )
     lines += _import_steps(runs, combos)
     cores = int(store.get("machine", {}).get("nproc") or 2)

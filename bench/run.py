@@ -36,7 +36,7 @@ formats (`essor sirene synth --perimeter FR`, about 15 % ESS establishments), an
 2021 extract the issue's anchor figure is about (`extrait2021`: 994 999 establishments, 48
 columns, 175 MB uncompressed, with the 3 999 legal units of the 2024 sample, whose SIRENs seldom
 meet the 2021 ones: 32 ESS establishments, so its import writes little more than aggregates).
-Four programs read the same files on the same machine, each in its own process, once the bench
+These programs read the same files on the same machine, each in its own process, once the bench
 has read the files (all of them read from the page cache, none from the disk):
 
 - **floor**: DuckDB merely reading every column of both files (`count(*)` and `max()` of each
@@ -54,7 +54,10 @@ has read the files (all of them read from the page cache, none from the disk):
   (`essor sirene import --no-indicators`: the observatory's indicators, which the command
   computes by default, are timed by `bench/observatory.py`) into a fresh SQLite database that
   holds the territorial referential (`import`), and the same into a fresh PostgreSQL database
-  (`import_pg`, the server on the same machine).
+  (`import_pg`, the server on the same machine);
+- **essor, dry run**: the same with `dry_run=True` (`essor sirene import --dry-run`): every step
+  but the database write (reading, checks, qualification, aggregates, detail rows, geography,
+  rejects file), i.e. what the import costs before it writes a row (`import_dry`).
 
 The Parquet files of `essor sirene synth` type every column as a string, like the CSV ones.
 Generation time includes the start of Django and the loading of the 35,000 commune contours.
@@ -77,9 +80,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--work", help="dossier de travail (défaut : var/bench, var/bench/quick)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--perimeter", default="FR")
-    parser.add_argument("--steps", default="floor,pandas,pandas_detail,import,import_pg",
+    parser.add_argument("--steps", default="floor,pandas,pandas_detail,import,import_pg,import_dry",
                         help="étapes mesurées (floor, pandas, pandas_detail, import, "
-                             "import_pg)")  # fmt: skip
+                             "import_pg, import_dry)")  # fmt: skip
     parser.add_argument("--quick", action="store_true", help="100 000 établissements, CSV")
     return parser.parse_args(argv)
 
@@ -280,6 +283,8 @@ def main(argv=None) -> int:
                     continue
                 if step == "import_pg":
                     env = pg_fresh(work)
+                if step == "import_dry":
+                    env = child_env(work, template)  # reads the referential, writes nothing
                 if step == "import":
                     fresh = work / "import.sqlite3"
                     for suffix in ("", "-wal", "-shm"):

@@ -179,6 +179,22 @@ def step_import(args: dict) -> dict:
     }
 
 
+def step_import_dry(args: dict) -> dict:
+    """`essor sirene import --dry-run`: everything but the database write (reading, checks,
+    qualification, aggregates, detail rows, geography, rejects file)."""
+    django_setup()
+    from essor.sirene.pipeline.run import run_import
+
+    run = run_import(
+        args["ul"], args["etab"], force=True, progress=False, indicators=False, dry_run=True
+    )
+    return {
+        "rows": run.legal_units_read + run.establishments_read,
+        "establishments_kept": run.establishments_kept,
+        "step_durations": run.step_durations,
+    }
+
+
 STEPS = {
     "setup": step_setup,
     "generate": step_generate,
@@ -187,6 +203,7 @@ STEPS = {
     "pandas_detail": step_pandas_detail,
     "import": step_import,
     "import_pg": step_import,  # the same, DATABASE_URL set to PostgreSQL by bench/run.py
+    "import_dry": step_import_dry,
 }
 
 if __name__ == "__main__":

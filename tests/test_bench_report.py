@@ -21,14 +21,23 @@ def test_processor_time_is_compared_with_what_two_floors_on_every_core_allow():
             "1000|csv|floor": _run(10.0, 19.0),
             "1000|csv|import": _run(40.0, 60.0, 61.0),
             "1000|csv|import_pg": _run(45.0, 8.25, 80.0),
+            "1000|csv|import_dry": _run(25.0, 35.0, step_durations={"ecriture": 0.0}),
         },
     }
     text = bench_report.render(store, 70_000_000)
     table = text.split("### Processor time", 1)[1]
     row = next(line for line in table.splitlines() if line.startswith("| 1 000 |"))
     cells = [cell.strip() for cell in row.strip("|").split("|")]
-    # floor, pandas, pandas detail, SQLite, PostgreSQL, budget (2 × 10 s × 2 cores), shares
-    assert cells[2:] == ["10.0 s · 19", "—", "—", "60 · 61", "8.2 · 80", "40.0", "1.5 × · 2.0 ×"]
+    # floor, pandas, pandas detail, SQLite, PostgreSQL, dry run, budget (2 × 10 s × 2 cores),
+    # shares
+    assert cells[2:] == [
+        "10.0 s · 19", "—", "—", "60 · 61", "8.2 · 80", "35", "40.0", "1.5 × · 2.0 ×",
+    ]  # fmt: skip
+    results = text.split("## Results", 1)[1].split("###", 1)[0]
+    row = next(line for line in results.splitlines() if line.startswith("| 1 000 |"))
+    assert "| 4.0 × · 4.5 × · 2.5 × |" in row  # import / floor: SQLite, PostgreSQL, dry run
+    steps = text.split("### Where essor's import", 1)[1].split("###", 1)[0]
+    assert "| 1 000 | csv | — (dry run) | 0.0 |" in steps
 
 
 def test_runs_measured_before_processor_time_was_recorded_leave_the_table_out():
